@@ -1,0 +1,29 @@
+/**
+ * What a finished (or stopped) apply/destroy run reports: the runner builds it, emits it as the data of
+ * `run.done`, and the CLI renders it (src/ui/render/summary.ts) or prints it as JSON.
+ */
+import type { StepId } from '../steps/ids.js';
+
+export type RunOutcome = 'succeeded' | 'failed' | 'interrupted';
+export type StepOutcome = 'done' | 'skipped' | 'failed' | 'not-started';
+
+export interface StepSummary {
+  step: StepId;
+  outcome: StepOutcome;
+  elapsedMs?: number;
+  /** What the step did, e.g. `create`, `adopt`, `noop`, `delete`. */
+  action?: string;
+  /** Why it failed, already phrased for a person. */
+  error?: string;
+}
+
+export interface RunSummary {
+  command: 'apply' | 'destroy';
+  outcome: RunOutcome;
+  elapsedMs: number;
+  steps: StepSummary[];
+  /** The exact command that picks the run up again, when it did not succeed. */
+  resumeCommand?: string;
+  /** Resources still present that the user may want to know about (kept data, adopted resources...). */
+  leftovers?: string[];
+}

@@ -1,0 +1,4 @@
+export interface RenderOptions {
+  /** Colour the text (decided once by the CLI, see shouldUseColor). */
+  color: boolean;
+}
