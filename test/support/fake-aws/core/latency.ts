@@ -1,0 +1,45 @@
+/**
+ * How many polls a resource needs to settle, per kind. "A poll" is one Describe call that selects
+ * the resource; the N-th such call is the first to show the settled state (0 = settled at once).
+ * Later services add their kinds here.
+ */
+export interface FakeLatency {
+  vpc: number;
+  natGatewayCreate: number;
+  natGatewayDelete: number;
+}
+
+export const DEFAULT_LATENCY: Readonly<FakeLatency> = { vpc: 1, natGatewayCreate: 3, natGatewayDelete: 2 };
+
+/** A state change in progress: the state to reach and the polls still needed. */
+export interface Transition<S extends string> {
+  to: S;
+  pollsLeft: number;
+}
+
+/** Something with a state that may be moving to another. */
+export interface Settling<S extends string> {
+  state: S;
+  transition?: Transition<S> | undefined;
+}
+
+/** Starts moving `resource` to `to` over `polls` polls; with 0 polls it is there at once. */
+export function startTransition<S extends string>(resource: Settling<S>, to: S, polls: number): void {
+  if (polls <= 0) {
+    resource.state = to;
+    resource.transition = undefined;
+  } else {
+    resource.transition = { to, pollsLeft: polls };
+  }
+}
+
+/** Counts one poll; returns true when this poll completed the transition. */
+export function poll<S extends string>(resource: Settling<S>): boolean {
+  const transition = resource.transition;
+  if (!transition) return false;
+  transition.pollsLeft -= 1;
+  if (transition.pollsLeft > 0) return false;
+  resource.state = transition.to;
+  resource.transition = undefined;
+  return true;
+}
