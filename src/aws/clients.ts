@@ -22,10 +22,11 @@ export interface AwsClientOptions {
   /** Environment to read AWS_ENDPOINT_URL* from (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
   /**
-   * Replaces the adaptive retry strategy. Only tests set this, to keep the SDK's retry path but with
-   * millisecond back-off instead of the real (seconds-long) throttling delays.
+   * Makes the retry strategy of each client instead of the adaptive one. Only tests set this, to keep
+   * the SDK's retry path but with millisecond back-off instead of the real (seconds-long) throttling
+   * delays. A factory, because a strategy holds a retry-token budget that must not be shared.
    */
-  retryStrategy?: RetryStrategyV2;
+  retryStrategy?: () => RetryStrategyV2;
 }
 
 export interface AwsClients {
@@ -72,7 +73,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
       region: options.region,
       maxAttempts: options.maxAttempts,
       retryMode: 'adaptive',
-      ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
+      ...(options.retryStrategy ? { retryStrategy: options.retryStrategy() } : {}),
       ...(options.profile ? { profile: options.profile } : {}),
       ...(endpoint ? { endpoint } : {}),
     };

@@ -8,7 +8,10 @@ import { z } from 'zod';
 
 const cidr = z
   .string()
-  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'must be an IPv4 CIDR block like 10.0.0.0/16');
+  .regex(
+    /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/,
+    'must be an IPv4 CIDR block like 10.0.0.0/16',
+  );
 
 /** Deployment names end up in RDS, ElastiCache and ELB identifiers, whose rules are the strictest. */
 const deploymentName = z
@@ -19,7 +22,9 @@ const deploymentName = z
   );
 
 const amiId = z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'must be an AMI id like ami-0123456789abcdef0');
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type like m6i.large');
+const instanceType = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type like m6i.large');
 
 const networkSchema = z.strictObject({
   vpcCidr: cidr.default('10.0.0.0/16'),
@@ -115,7 +120,10 @@ const loadBalancerSchema = z.strictObject({
   /** ACM certificate for HTTPS on 443; HTTP only when unset. */
   certificateArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:(acm|iam):[a-z0-9-]*:\d{12}:(certificate|server-certificate)\/.+$/, 'must be an ACM certificate ARN')
+    .regex(
+      /^arn:aws[a-z-]*:(acm|iam):[a-z0-9-]*:\d{12}:(certificate|server-certificate)\/.+$/,
+      'must be an ACM certificate ARN',
+    )
     .optional(),
   healthCheck: healthCheckSchema.default({
     path: '/-/readiness',
@@ -170,9 +178,13 @@ export const configSchema = z.strictObject({
   /** Extra tags put on every resource (besides the gitlab-ha:* tags). */
   tags: z
     .record(
-      z.string().min(1).max(128).refine((k) => !k.startsWith('aws:') && !k.startsWith('gitlab-ha:'), {
-        message: 'tag keys starting with aws: or gitlab-ha: are reserved',
-      }),
+      z
+        .string()
+        .min(1)
+        .max(128)
+        .refine((k) => !k.startsWith('aws:') && !k.startsWith('gitlab-ha:'), {
+          message: 'tag keys starting with aws: or gitlab-ha: are reserved',
+        }),
       z.string().max(256),
     )
     .default({}),

@@ -72,8 +72,11 @@ export interface StepEmitter {
 
 export function stepEmitter(bus: EventBus, step: StepId): StepEmitter {
   return {
-    info: (code, message, data) => bus.emit({ level: 'info', step, code, message, ...(data ? { data } : {}) }),
-    warn: (code, message, data) => bus.emit({ level: 'warn', step, code, message, ...(data ? { data } : {}) }),
-    debug: (code, message, data) => bus.emit({ level: 'debug', step, code, message, ...(data ? { data } : {}) }),
+    info: (code, message, data) =>
+      bus.emit({ level: 'info', step, code, message, ...(data ? { data } : {}) }),
+    warn: (code, message, data) =>
+      bus.emit({ level: 'warn', step, code, message, ...(data ? { data } : {}) }),
+    debug: (code, message, data) =>
+      bus.emit({ level: 'debug', step, code, message, ...(data ? { data } : {}) }),
   };
 }

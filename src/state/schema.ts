@@ -9,7 +9,14 @@ import { STEP_IDS } from '../steps/ids.js';
 export const STATE_SCHEMA_VERSION = 1;
 
 const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
 );
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -25,7 +32,14 @@ export const recordedResourceSchema = z.strictObject({
 });
 export type RecordedResource = z.infer<typeof recordedResourceSchema>;
 
-export const stepStatusSchema = z.enum(['pending', 'in-progress', 'done', 'failed', 'destroying', 'destroyed']);
+export const stepStatusSchema = z.enum([
+  'pending',
+  'in-progress',
+  'done',
+  'failed',
+  'destroying',
+  'destroyed',
+]);
 export type StepRunStatus = z.infer<typeof stepStatusSchema>;
 
 export const stepStateSchema = z.strictObject({
@@ -43,7 +57,10 @@ export const deploymentStateSchema = z.strictObject({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),
   deployment: z.string().min(1),
   /** AWS account id this deployment lives in; null until the first run that reached AWS. */
-  account: z.string().regex(/^\d{12}$/).nullable(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/)
+    .nullable(),
   region: z.string().min(1),
   createdAt: z.string(),
   updatedAt: z.string(),
