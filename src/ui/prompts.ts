@@ -5,10 +5,14 @@ import { AbortedError } from '../engine/errors.js';
 /** Asks the user to type a value (e.g. the deployment name before destroy); resolves to the answer. */
 export async function askToType(message: string, expected: string): Promise<string> {
   try {
-    return await input({ message, validate: (value) => value.trim().length > 0 || `Type ${expected} to confirm` });
+    return await input({
+      message,
+      validate: (value) => value.trim().length > 0 || `Type ${expected} to confirm`,
+    });
   } catch (error) {
     // Ctrl-C at the prompt: inquirer rejects with ExitPromptError.
-    if (error instanceof Error && error.name === 'ExitPromptError') throw new AbortedError('Cancelled at the prompt');
+    if (error instanceof Error && error.name === 'ExitPromptError')
+      throw new AbortedError('Cancelled at the prompt');
     throw error;
   }
 }
