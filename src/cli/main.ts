@@ -30,6 +30,13 @@ Exit codes:
   130  interrupted (SIGINT/SIGTERM); state was saved, rerun the same command to resume`;
 
 function defaultIo(): CliIo {
+  // `gitlab-ha plan | head`: a closed pipe ends output quietly instead of crashing with EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,
