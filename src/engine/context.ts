@@ -28,6 +28,8 @@ export interface EngineEnv {
   bus: EventBus;
   signal: AbortSignal;
   timing: Timing;
+  /** Environment variables steps may read (GITLAB_HA_DB_PASSWORD...). */
+  env?: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
 }
 
@@ -50,6 +52,7 @@ export function makeStepContext(env: EngineEnv, aws: AwsClients, step: StepId): 
     events: stepEmitter(env.bus, step),
     signal: env.signal,
     timing: env.timing,
+    env: env.env ?? {},
     recorded: (role) => resources()[role],
     recordedAll: resources,
     record: async (role, resource) => {
@@ -122,6 +125,7 @@ export function readOnlyStepContext(ctx: PlanContext, aws: AwsClients): StepCont
     events: { info: inert, warn: inert, debug: inert },
     signal: new AbortController().signal,
     timing: { minDelaySeconds: 1, maxDelaySeconds: 1, maxWaitScale: 1, heartbeatSeconds: 3600 },
+    env: {},
     recorded: ctx.recorded,
     recordedAll: ctx.recordedAll,
     record: refuse,

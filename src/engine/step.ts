@@ -94,6 +94,8 @@ export interface StepContext {
   /** Aborted on SIGINT: waits stop, no new resources are started. */
   readonly signal: AbortSignal;
   readonly timing: Timing;
+  /** The environment the tool runs in (e.g. GITLAB_HA_DB_PASSWORD); injected so tests control it. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Resources this step recorded in state, by role. */
   recorded(role: string): RecordedResource | undefined;
   recordedAll(): Readonly<Record<string, RecordedResource>>;

@@ -24,7 +24,7 @@ export async function applyCommand(options: GlobalOptions, io: CliIo): Promise<n
   try {
     await checkAccount(aws, state, 'bind');
     const { summary, failures } = await runApply(
-      { config, state, bus, signal: interrupt.signal, timing: io.timing },
+      { config, state, bus, signal: interrupt.signal, timing: io.timing, env: io.env },
       { steps: STEPS, aws, concurrency: io.concurrency, resumeCommand: commandLine('apply', options) },
     );
     reporter.close();

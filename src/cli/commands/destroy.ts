@@ -57,7 +57,7 @@ export async function destroyCommand(
     const interrupt = interruptOnSignals(io, bus);
     try {
       const { summary, failures } = await runDestroy(
-        { config, state, bus, signal: interrupt.signal, timing: io.timing },
+        { config, state, bus, signal: interrupt.signal, timing: io.timing, env: io.env },
         {
           steps: STEPS,
           aws,

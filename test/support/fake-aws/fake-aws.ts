@@ -17,6 +17,10 @@ import type {
 } from './core/service.js';
 import { createEc2Service, type Ec2Store } from './services/ec2/index.js';
 import { createNotYetModelledServices } from './services/not-yet-modelled.js';
+import { createElastiCacheService, type ElastiCacheStore } from './services/elasticache/index.js';
+import { createIamService, type IamStore } from './services/iam/index.js';
+import { createRdsService, type RdsStore } from './services/rds/index.js';
+import { createSsmService, type SsmStore } from './services/ssm/index.js';
 import { createStsService } from './services/sts.js';
 import { createTaggingService } from './services/tagging.js';
 
@@ -50,6 +54,11 @@ export class FakeAws {
   readonly faults = new Faults();
   /** The EC2 state: inspect it, or tamper with it to simulate drift. */
   readonly ec2: Ec2Store;
+  /** SSM Parameter Store: the deployment's secrets and AWS's public parameters. */
+  readonly ssm: SsmStore;
+  readonly iam: IamStore;
+  readonly rds: RdsStore;
+  readonly elasticache: ElastiCacheStore;
 
   private readonly env: FakeEnvironment;
   private readonly services: ReadonlyMap<ServiceName, FakeService>;
@@ -70,8 +79,20 @@ export class FakeAws {
     };
     const ec2 = createEc2Service(this.env);
     this.ec2 = ec2.store;
+    const ssm = createSsmService(this.env);
+    this.ssm = ssm.store;
+    const iam = createIamService(this.env);
+    this.iam = iam.store;
+    const rds = createRdsService(this.env);
+    this.rds = rds.store;
+    const elasticache = createElastiCacheService(this.env);
+    this.elasticache = elasticache.store;
     const services: FakeService[] = [
       ec2.service,
+      ssm.service,
+      iam.service,
+      rds.service,
+      elasticache.service,
       createStsService(this.env),
       ...createNotYetModelledServices(),
     ];

@@ -19,3 +19,9 @@ export type { ServiceName, TaggedResource } from './core/service.js';
 export type { TagMap } from './core/tags.js';
 export type { AddNetworkInterfaceOptions, Ec2Store } from './services/ec2/index.js';
 export type * from './services/ec2/records.js';
+export {
+  FAKE_UBUNTU_AMI,
+  UBUNTU_PARAMETER,
+  type ParameterRecord,
+  type SsmStore,
+} from './services/ssm/index.js';

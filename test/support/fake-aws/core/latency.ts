@@ -7,9 +7,45 @@ export interface FakeLatency {
   vpc: number;
   natGatewayCreate: number;
   natGatewayDelete: number;
+  /** IAM: an instance profile that RunInstances still refuses ("Invalid IAM Instance Profile"). */
+  instanceProfileUsable: number;
+  /** RDS: creating -> backing-up -> available, and deleting -> gone. */
+  dbCreate: number;
+  dbDelete: number;
+  dbSnapshot: number;
+  /** ElastiCache: creating -> available, deleting -> gone. */
+  cacheCreate: number;
+  cacheDelete: number;
+  cacheSnapshot: number;
+  /** EC2 instances, volumes, snapshots and images. */
+  instanceRun: number;
+  instanceStop: number;
+  instanceTerminate: number;
+  volumeCreate: number;
+  volumeAttach: number;
+  snapshotCreate: number;
+  imageCreate: number;
 }
 
-export const DEFAULT_LATENCY: Readonly<FakeLatency> = { vpc: 1, natGatewayCreate: 3, natGatewayDelete: 2 };
+export const DEFAULT_LATENCY: Readonly<FakeLatency> = {
+  vpc: 1,
+  natGatewayCreate: 3,
+  natGatewayDelete: 2,
+  instanceProfileUsable: 2,
+  dbCreate: 3,
+  dbDelete: 2,
+  dbSnapshot: 2,
+  cacheCreate: 3,
+  cacheDelete: 2,
+  cacheSnapshot: 2,
+  instanceRun: 2,
+  instanceStop: 2,
+  instanceTerminate: 2,
+  volumeCreate: 1,
+  volumeAttach: 1,
+  snapshotCreate: 2,
+  imageCreate: 3,
+};
 
 /** A state change in progress: the state to reach and the polls still needed. */
 export interface Transition<S extends string> {

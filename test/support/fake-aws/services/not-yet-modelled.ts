@@ -4,10 +4,6 @@ import {
   ElasticLoadBalancingClient,
   ElasticLoadBalancingServiceException,
 } from '@aws-sdk/client-elastic-load-balancing';
-import { ElastiCacheClient, ElastiCacheServiceException } from '@aws-sdk/client-elasticache';
-import { IAMClient, IAMServiceException } from '@aws-sdk/client-iam';
-import { RDSClient, RDSServiceException } from '@aws-sdk/client-rds';
-import { SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { defineService } from '../core/define-service.js';
 import type { FakeService } from '../core/service.js';
@@ -18,24 +14,7 @@ import type { FakeService } from '../core/service.js';
  * with its own module (like ec2/) when a step needs the service.
  */
 export function createNotYetModelledServices(): FakeService[] {
-  const ssmFaults = {
-    throttle: { name: 'ThrottlingException', message: 'Rate exceeded' },
-    internal: { name: 'InternalServerError', message: 'An internal error has occurred' },
-    unavailable: { name: 'ServiceUnavailable', message: 'Service is unavailable' },
-  };
   return [
-    defineService({
-      name: 'rds',
-      mockClient: () => mockClient(RDSClient),
-      exceptionClass: RDSServiceException,
-      handlers: {},
-    }),
-    defineService({
-      name: 'elasticache',
-      mockClient: () => mockClient(ElastiCacheClient),
-      exceptionClass: ElastiCacheServiceException,
-      handlers: {},
-    }),
     defineService({
       name: 'elb',
       mockClient: () => mockClient(ElasticLoadBalancingClient),
@@ -52,19 +31,6 @@ export function createNotYetModelledServices(): FakeService[] {
       name: 'cloudwatch',
       mockClient: () => mockClient(CloudWatchClient),
       exceptionClass: CloudWatchServiceException,
-      handlers: {},
-    }),
-    defineService({
-      name: 'iam',
-      mockClient: () => mockClient(IAMClient),
-      exceptionClass: IAMServiceException,
-      handlers: {},
-    }),
-    defineService({
-      name: 'ssm',
-      mockClient: () => mockClient(SSMClient),
-      exceptionClass: SSMServiceException,
-      faultCodes: ssmFaults,
       handlers: {},
     }),
   ];
