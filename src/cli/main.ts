@@ -101,10 +101,30 @@ function buildProgram(io: CliIo, run: (action: () => Promise<number> | number) =
         false,
       ),
     )
-    .addHelpText('after', '\nExample:\n  gitlab-ha destroy --config gitlab-ha.yaml')
-    .action((_opts, command: Command) =>
-      run(() => destroyCommand({ ...globals(command), force: command.opts().force as boolean }, io)),
-    );
+    .addOption(
+      new Option(
+        '--skip-final-snapshots',
+        'do not snapshot the database, the storage volume and Redis before deleting them (their data is lost)',
+      ).default(false),
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  gitlab-ha destroy --config gitlab-ha.yaml',
+        '  gitlab-ha destroy --config test.yaml --yes --skip-final-snapshots   # a throw-away test deployment',
+      ].join('\n'),
+    )
+    .action((_opts, command: Command) => {
+      const opts = command.opts<{ force: boolean; skipFinalSnapshots: boolean }>();
+      return run(() =>
+        destroyCommand(
+          { ...globals(command), force: opts.force, skipFinalSnapshots: opts.skipFinalSnapshots },
+          io,
+        ),
+      );
+    });
 
   program
     .command('unlock')

@@ -19,6 +19,8 @@ import {
 
 export interface DestroyCommandOptions {
   force: boolean;
+  /** Opt out of the final snapshots; --yes never implies it. */
+  skipFinalSnapshots: boolean;
 }
 
 async function confirm(
@@ -62,8 +64,12 @@ export async function destroyCommand(
           steps: STEPS,
           aws,
           concurrency: io.concurrency,
-          resumeCommand: commandLine('destroy', options, options.force ? ' --force' : ''),
-          destroy: { force: options.force, skipFinalSnapshots: false },
+          resumeCommand: commandLine(
+            'destroy',
+            options,
+            `${options.force ? ' --force' : ''}${options.skipFinalSnapshots ? ' --skip-final-snapshots' : ''}`,
+          ),
+          destroy: { force: options.force, skipFinalSnapshots: options.skipFinalSnapshots },
           listLeftovers: () => listTaggedResources(aws, config.name),
           isExpectedLeftover: isKeptSnapshot,
         },
