@@ -10,10 +10,13 @@ import { awsCall } from '../aws/errors.js';
 import { checkConfigRules, loadConfig } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import { EventBus } from '../engine/events.js';
-import { InvalidInputError, WrongTargetError } from '../engine/errors.js';
+import type { EngineEnv } from '../engine/context.js';
+import { ExitCode, InvalidInputError, WrongTargetError } from '../engine/errors.js';
+import type { RunResult } from '../engine/runner.js';
 import { StateStore, acquireLock } from '../state/index.js';
 import type { StateLock } from '../state/index.js';
-import { chooseReporterMode, createReporter, shouldUseColor } from '../ui/index.js';
+import { chooseReporterMode, createReporter, renderSummary, shouldUseColor } from '../ui/index.js';
+import { exitCodeForFailures } from './errors.js';
 import type { Reporter } from '../ui/index.js';
 import type { CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
@@ -154,4 +157,59 @@ export function commandLine(command: string, options: GlobalOptions, extra = '')
       : ` --config ${options.config}`;
   const profile = options.profile ? ` --profile ${options.profile}` : '';
   return `gitlab-ha ${command}${config}${profile}${extra}`;
+}
+
+export interface LockedDeployment extends LoadedDeployment {
+  aws: AwsClients;
+}
+
+/** Loads the deployment, takes the state lock and builds the AWS clients around `body`. */
+export async function withLockedDeployment(
+  options: GlobalOptions,
+  io: CliIo,
+  command: string,
+  body: (deployment: LockedDeployment) => Promise<number>,
+): Promise<number> {
+  const deployment = await loadDeployment(options, io);
+  const lock = await lockState(deployment.state, commandLine(command, options), deployment.configPath);
+  const aws = makeAws(deployment.config, options, io);
+  try {
+    return await body({ ...deployment, aws });
+  } finally {
+    aws.destroy();
+    await lock.release();
+  }
+}
+
+/**
+ * Runs apply or destroy with a reporter and SIGINT handling, prints the summary on stdout and turns
+ * the outcome into the exit code.
+ */
+export async function reportRun(
+  options: GlobalOptions,
+  io: CliIo,
+  deployment: Pick<LoadedDeployment, 'config' | 'state'>,
+  run: (env: EngineEnv) => Promise<RunResult>,
+): Promise<number> {
+  const { bus, reporter, color } = startReporting(options, io);
+  const interrupt = interruptOnSignals(io, bus);
+  try {
+    const { summary, failures } = await run({
+      config: deployment.config,
+      state: deployment.state,
+      bus,
+      signal: interrupt.signal,
+      timing: io.timing,
+      env: io.env,
+    });
+    reporter.close();
+    io.stdout.write(
+      options.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary, { color }),
+    );
+    if (summary.outcome === 'interrupted') return ExitCode.interrupted;
+    return exitCodeForFailures(failures);
+  } finally {
+    reporter.close();
+    interrupt.dispose();
+  }
 }

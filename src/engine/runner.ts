@@ -101,10 +101,34 @@ function finish(
   return summary;
 }
 
-export async function runApply(env: EngineEnv, options: RunOptions): Promise<RunResult> {
+/** What differs between apply and destroy; runPhase does the rest (events, timing, summary, failures). */
+interface Phase {
+  command: RunSummary['command'];
+  /** Steps in the order they are considered. */
+  order: StepId[];
+  prerequisitesOf(id: StepId): readonly StepId[];
+  startMessage(step: Step): string;
+  failMessage(step: Step, error: unknown): string;
+  /** What a step that touched nothing did. */
+  idleAction: string;
+  /** State changes before the step's work. */
+  begin(id: StepId): Promise<void>;
+  /** The step's work and the state changes after it succeeds. */
+  work(step: Step): Promise<void>;
+  /** State changes after it fails. */
+  fail(id: StepId, error: unknown): Promise<void>;
+}
+
+interface PhaseResult {
+  outcomes: Map<StepId, 'done' | 'failed' | 'not-started'>;
+  details: Map<StepId, Omit<StepSummary, 'step' | 'outcome'>>;
+  failures: unknown[];
+  started: number;
+}
+
+async function runPhase(env: EngineEnv, options: RunOptions, phase: Phase): Promise<PhaseResult> {
   assertValidGraph(options.steps);
   const started = Date.now();
-  const ids = options.steps.map((s) => s.id);
   const byId = new Map(options.steps.map((s) => [s.id, s]));
   const details = new Map<StepId, Omit<StepSummary, 'step' | 'outcome'>>();
   const counter = actionCounter(env);
@@ -112,35 +136,22 @@ export async function runApply(env: EngineEnv, options: RunOptions): Promise<Run
   env.bus.emit({
     level: 'info',
     code: 'run.start',
-    message: `apply ${env.config.name}`,
-    data: { command: 'apply', deployment: env.config.name, steps: ids },
+    message: `${phase.command} ${env.config.name}`,
+    data: { command: phase.command, deployment: env.config.name, steps: phase.order },
   });
-
   const outcomes = await runScheduled(
-    ids,
-    (id) => byId.get(id)?.dependsOn ?? [],
+    phase.order,
+    phase.prerequisitesOf,
     async (id) => {
       const step = byId.get(id)!;
       const stepStarted = Date.now();
-      const nowIso = () => new Date().toISOString();
-      env.bus.emit({ level: 'info', step: id, code: 'step.start', message: step.title });
-      await env.state.update((draft) => {
-        const entry = stepStateIn(draft, id);
-        entry.status = 'in-progress';
-        entry.startedAt = nowIso();
-        delete entry.error;
-      });
+      env.bus.emit({ level: 'info', step: id, code: 'step.start', message: phase.startMessage(step) });
+      await phase.begin(id);
       try {
         if (env.signal.aborted) throw new InterruptedError(`${step.title}: interrupted before it started`);
-        const result = await step.ensure(makeStepContext(env, options.aws, id));
-        await env.state.update((draft) => {
-          const entry = stepStateIn(draft, id);
-          entry.status = 'done';
-          entry.outputs = result.outputs;
-          entry.finishedAt = nowIso();
-        });
+        await phase.work(step);
         const elapsedMs = Date.now() - stepStarted;
-        const action = counter.describe(id, 'unchanged');
+        const action = counter.describe(id, phase.idleAction);
         details.set(id, { elapsedMs, action });
         env.bus.emit({
           level: 'info',
@@ -151,23 +162,13 @@ export async function runApply(env: EngineEnv, options: RunOptions): Promise<Run
         });
       } catch (error) {
         const elapsedMs = Date.now() - stepStarted;
-        const interrupted = error instanceof InterruptedError || env.signal.aborted;
-        await env.state.update((draft) => {
-          const entry = stepStateIn(draft, id);
-          // An interrupted step stays in progress: its recorded resources are picked up on resume.
-          entry.status = interrupted ? 'in-progress' : 'failed';
-          entry.error = {
-            code: interrupted ? 'INTERRUPTED' : errorCodeOf(error),
-            message: errorText(error),
-            at: nowIso(),
-          };
-        });
+        await phase.fail(id, error);
         details.set(id, { elapsedMs, error: errorText(error) });
         env.bus.emit({
           level: 'error',
           step: id,
           code: 'step.fail',
-          message: `${step.title} failed: ${errorText(error)}`,
+          message: phase.failMessage(step, error),
           data: { elapsedMs, errorCode: errorCodeOf(error) },
         });
         failures.push(error);
@@ -177,7 +178,61 @@ export async function runApply(env: EngineEnv, options: RunOptions): Promise<Run
     { concurrency: options.concurrency, signal: env.signal },
   );
   counter.stop();
-  return { summary: finish(env, 'apply', started, ids, outcomes, details, options.resumeCommand), failures };
+  return { outcomes, details, failures, started };
+}
+
+const nowIso = () => new Date().toISOString();
+
+export async function runApply(env: EngineEnv, options: RunOptions): Promise<RunResult> {
+  const byId = new Map(options.steps.map((s) => [s.id, s]));
+  const order = options.steps.map((s) => s.id);
+  const result = await runPhase(env, options, {
+    command: 'apply',
+    order,
+    prerequisitesOf: (id) => byId.get(id)?.dependsOn ?? [],
+    startMessage: (step) => step.title,
+    failMessage: (step, error) => `${step.title} failed: ${errorText(error)}`,
+    idleAction: 'unchanged',
+    begin: (id) =>
+      env.state.update((draft) => {
+        const entry = stepStateIn(draft, id);
+        entry.status = 'in-progress';
+        entry.startedAt = nowIso();
+        delete entry.error;
+      }),
+    work: async (step) => {
+      const { outputs } = await step.ensure(makeStepContext(env, options.aws, step.id));
+      await env.state.update((draft) => {
+        const entry = stepStateIn(draft, step.id);
+        entry.status = 'done';
+        entry.outputs = outputs;
+        entry.finishedAt = nowIso();
+      });
+    },
+    fail: (id, error) => {
+      const interrupted = error instanceof InterruptedError || env.signal.aborted;
+      return env.state.update((draft) => {
+        const entry = stepStateIn(draft, id);
+        // An interrupted step stays in progress: its recorded resources are picked up on resume.
+        entry.status = interrupted ? 'in-progress' : 'failed';
+        entry.error = {
+          code: interrupted ? 'INTERRUPTED' : errorCodeOf(error),
+          message: errorText(error),
+          at: nowIso(),
+        };
+      });
+    },
+  });
+  const summary = finish(
+    env,
+    'apply',
+    result.started,
+    order,
+    result.outcomes,
+    result.details,
+    options.resumeCommand,
+  );
+  return { summary, failures: result.failures };
 }
 
 export interface DestroyRunOptions extends RunOptions {
@@ -189,105 +244,59 @@ export interface DestroyRunOptions extends RunOptions {
 }
 
 export async function runDestroy(env: EngineEnv, options: DestroyRunOptions): Promise<RunResult> {
-  assertValidGraph(options.steps);
-  const started = Date.now();
-  const ids = options.steps.map((s) => s.id);
-  const byId = new Map(options.steps.map((s) => [s.id, s]));
-  const details = new Map<StepId, Omit<StepSummary, 'step' | 'outcome'>>();
-  const counter = actionCounter(env);
-  const failures: unknown[] = [];
-  // Resources left alone on purpose (adopted, not created by the tool) are expected leftovers.
+  const order = options.steps.map((s) => s.id).reverse();
+  const inState = (id: StepId) => env.state.snapshot.steps[id] !== undefined;
+  // Resources left alone on purpose (adopted, not created by the tool; final snapshots) are expected leftovers.
   const kept = new Set<string>();
   const stopKeeping = env.bus.subscribe((event) => {
     if (event.code === 'resource.keep' && typeof event.data?.id === 'string') kept.add(event.data.id);
   });
-  env.bus.emit({
-    level: 'info',
-    code: 'run.start',
-    message: `destroy ${env.config.name}`,
-    data: { command: 'destroy', deployment: env.config.name, steps: [...ids].reverse() },
-  });
-
-  const outcomes = await runScheduled(
-    [...ids].reverse(),
-    (id) => dependentsOf(options.steps, id),
-    async (id) => {
-      const step = byId.get(id)!;
-      const stepStarted = Date.now();
-      const nowIso = () => new Date().toISOString();
-      env.bus.emit({ level: 'info', step: id, code: 'step.start', message: `${step.title} (destroy)` });
-      const hadState = env.state.snapshot.steps[id] !== undefined;
-      if (hadState) {
-        await env.state.update((draft) => {
-          stepStateIn(draft, id).status = 'destroying';
-        });
-      }
-      try {
-        if (env.signal.aborted) throw new InterruptedError(`${step.title}: interrupted before it started`);
-        await step.destroy(makeDestroyContext(env, options.aws, id, options.destroy));
-        if (env.state.snapshot.steps[id] !== undefined) {
-          await env.state.update((draft) => {
-            const entry = stepStateIn(draft, id);
-            entry.status = 'destroyed';
-            entry.outputs = {};
-            entry.finishedAt = nowIso();
-            delete entry.error;
-          });
-        }
-        const elapsedMs = Date.now() - stepStarted;
-        const action = counter.describe(id, 'nothing to delete');
-        details.set(id, { elapsedMs, action });
-        env.bus.emit({
-          level: 'info',
-          step: id,
-          code: 'step.done',
-          message: `${step.title}: ${action}`,
-          data: { action, elapsedMs },
-        });
-      } catch (error) {
-        const elapsedMs = Date.now() - stepStarted;
-        if (env.state.snapshot.steps[id] !== undefined) {
-          await env.state.update((draft) => {
-            stepStateIn(draft, id).error = {
-              code: errorCodeOf(error),
-              message: errorText(error),
-              at: nowIso(),
-            };
-          });
-        }
-        details.set(id, { elapsedMs, error: errorText(error) });
-        env.bus.emit({
-          level: 'error',
-          step: id,
-          code: 'step.fail',
-          message: `${step.title} (destroy) failed: ${errorText(error)}`,
-          data: { elapsedMs, errorCode: errorCodeOf(error) },
-        });
-        failures.push(error);
-        throw error;
-      }
+  const result = await runPhase(env, options, {
+    command: 'destroy',
+    order,
+    prerequisitesOf: (id) => dependentsOf(options.steps, id),
+    startMessage: (step) => `${step.title} (destroy)`,
+    failMessage: (step, error) => `${step.title} (destroy) failed: ${errorText(error)}`,
+    idleAction: 'nothing to delete',
+    begin: async (id) => {
+      if (!inState(id)) return;
+      await env.state.update((draft) => {
+        stepStateIn(draft, id).status = 'destroying';
+      });
     },
-    { concurrency: options.concurrency, signal: env.signal },
-  );
-  counter.stop();
+    work: async (step) => {
+      await step.destroy(makeDestroyContext(env, options.aws, step.id, options.destroy));
+      if (!inState(step.id)) return;
+      await env.state.update((draft) => {
+        const entry = stepStateIn(draft, step.id);
+        entry.status = 'destroyed';
+        entry.outputs = {};
+        entry.finishedAt = nowIso();
+        delete entry.error;
+      });
+    },
+    fail: async (id, error) => {
+      if (!inState(id)) return;
+      await env.state.update((draft) => {
+        stepStateIn(draft, id).error = { code: errorCodeOf(error), message: errorText(error), at: nowIso() };
+      });
+    },
+  });
   stopKeeping();
-  const leftovers = [...outcomes.values()].every((o) => o === 'done')
-    ? await checkLeftovers(env, options, kept, failures)
-    : [];
-  return {
-    summary: finish(
-      env,
-      'destroy',
-      started,
-      [...ids].reverse(),
-      outcomes,
-      details,
-      options.resumeCommand,
-      leftovers,
-      failures.length > 0,
-    ),
-    failures,
-  };
+  const allDone = [...result.outcomes.values()].every((o) => o === 'done');
+  const leftovers = allDone ? await checkLeftovers(env, options, kept, result.failures) : [];
+  const summary = finish(
+    env,
+    'destroy',
+    result.started,
+    order,
+    result.outcomes,
+    result.details,
+    options.resumeCommand,
+    leftovers,
+    result.failures.length > 0,
+  );
+  return { summary, failures: result.failures };
 }
 
 /**

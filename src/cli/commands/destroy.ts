@@ -3,19 +3,9 @@ import { isKeptSnapshot, listTaggedResources } from '../../aws/leftovers.js';
 import { AbortedError, InvalidInputError } from '../../engine/errors.js';
 import { runDestroy } from '../../engine/runner.js';
 import { STEPS } from '../../steps/index.js';
-import { renderSummary } from '../../ui/index.js';
-import { exitCodeForFailures } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../session.js';
-import {
-  checkAccount,
-  commandLine,
-  interruptOnSignals,
-  loadDeployment,
-  lockState,
-  makeAws,
-  startReporting,
-} from '../session.js';
+import { checkAccount, commandLine, reportRun, withLockedDeployment } from '../session.js';
 
 export interface DestroyCommandOptions {
   force: boolean;
@@ -45,47 +35,22 @@ async function confirm(
     throw new AbortedError(`Destroy cancelled: "${typed.trim()}" is not "${deployment}"`);
 }
 
-export async function destroyCommand(
-  options: GlobalOptions & DestroyCommandOptions,
-  io: CliIo,
-): Promise<number> {
-  const { config, configPath, state } = await loadDeployment(options, io);
-  const lock = await lockState(state, commandLine('destroy', options), configPath);
-  const aws = makeAws(config, options, io);
-  try {
-    const account = await checkAccount(aws, state, 'check');
+export function destroyCommand(options: GlobalOptions & DestroyCommandOptions, io: CliIo): Promise<number> {
+  const flags = `${options.force ? ' --force' : ''}${options.skipFinalSnapshots ? ' --skip-final-snapshots' : ''}`;
+  return withLockedDeployment(options, io, 'destroy', async (deployment) => {
+    const { config, aws } = deployment;
+    const account = await checkAccount(aws, deployment.state, 'check');
     await confirm(options, io, config.name, account, config.region);
-    const { bus, reporter, color } = startReporting(options, io);
-    const interrupt = interruptOnSignals(io, bus);
-    try {
-      const { summary, failures } = await runDestroy(
-        { config, state, bus, signal: interrupt.signal, timing: io.timing, env: io.env },
-        {
-          steps: STEPS,
-          aws,
-          concurrency: io.concurrency,
-          resumeCommand: commandLine(
-            'destroy',
-            options,
-            `${options.force ? ' --force' : ''}${options.skipFinalSnapshots ? ' --skip-final-snapshots' : ''}`,
-          ),
-          destroy: { force: options.force, skipFinalSnapshots: options.skipFinalSnapshots },
-          listLeftovers: () => listTaggedResources(aws, config.name),
-          isExpectedLeftover: isKeptSnapshot,
-        },
-      );
-      reporter.close();
-      io.stdout.write(
-        options.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary, { color }),
-      );
-      if (summary.outcome === 'interrupted') return 130;
-      return exitCodeForFailures(failures);
-    } finally {
-      reporter.close();
-      interrupt.dispose();
-    }
-  } finally {
-    aws.destroy();
-    await lock.release();
-  }
+    return reportRun(options, io, deployment, (env) =>
+      runDestroy(env, {
+        steps: STEPS,
+        aws,
+        concurrency: io.concurrency,
+        resumeCommand: commandLine('destroy', options, flags),
+        destroy: { force: options.force, skipFinalSnapshots: options.skipFinalSnapshots },
+        listLeftovers: () => listTaggedResources(aws, config.name),
+        isExpectedLeftover: isKeptSnapshot,
+      }),
+    );
+  });
 }
