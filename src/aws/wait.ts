@@ -72,13 +72,31 @@ export async function waitWithSdk<Client>(
       const translated = translateAwsError(`waiting for ${spec.what}`, error, spec.resourceId);
       if (translated !== error) throw translated;
       // The waiter reached a failure state (e.g. a NAT gateway that went to "failed").
-      throw new ProvisioningError(`${spec.what} reached a failure state: ${(error as Error).message}`, {
+      throw new ProvisioningError(`${spec.what} reached a failure state: ${waiterFailure(error)}`, {
         code: 'WAIT_FAILED',
         ...(spec.resourceId ? { resourceId: spec.resourceId } : {}),
       });
     }
   });
   ctx.events.debug('wait.done', `${spec.what}: done`, { what: spec.what, elapsedMs: Date.now() - started });
+}
+
+/**
+ * The SDK waiter's failure error carries its whole result as JSON; what a person needs is the
+ * response that ended the wait (e.g. the NAT gateway's FailureMessage), not the dump.
+ */
+function waiterFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    const result = JSON.parse(message) as { observedResponses?: Record<string, number>; reason?: unknown };
+    const reason = JSON.stringify(result.reason ?? {});
+    const failure = /"(?:FailureMessage|StatusReason|Message|message)":"([^"]+)"/.exec(reason)?.[1];
+    if (failure) return failure;
+    const observed = Object.keys(result.observedResponses ?? {});
+    return observed.length > 0 ? observed.join('; ') : message.slice(0, 300);
+  } catch {
+    return message.slice(0, 300);
+  }
 }
 
 export type PollOutcome<T> = { done: true; value: T } | { done: false; state?: string } | { failed: string };

@@ -129,9 +129,13 @@ function assertMatches(what: string, path: string, actual: string | undefined, w
   }
 }
 
-async function ensureVpcDns(ctx: StepContext, vpcId: string): Promise<void> {
-  // One attribute per call: the EC2 API refuses both in one ModifyVpcAttribute.
-  for (const attribute of ['enableDnsSupport', 'enableDnsHostnames'] as const) {
+const DNS_ATTRIBUTES = ['enableDnsSupport', 'enableDnsHostnames'] as const;
+type DnsAttribute = (typeof DNS_ATTRIBUTES)[number];
+
+/** The VPC's DNS attributes that are switched off (both must be on for RDS/ElastiCache endpoints). */
+async function dnsAttributesOff(ctx: StepContext, vpcId: string): Promise<DnsAttribute[]> {
+  const off: DnsAttribute[] = [];
+  for (const attribute of DNS_ATTRIBUTES) {
     const current = await awsCall(
       `reading ${attribute} of EC2 VPC`,
       () => ctx.aws.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: attribute })),
@@ -139,7 +143,14 @@ async function ensureVpcDns(ctx: StepContext, vpcId: string): Promise<void> {
     );
     const enabled =
       attribute === 'enableDnsSupport' ? current.EnableDnsSupport?.Value : current.EnableDnsHostnames?.Value;
-    if (enabled) continue;
+    if (!enabled) off.push(attribute);
+  }
+  return off;
+}
+
+async function ensureVpcDns(ctx: StepContext, vpcId: string): Promise<void> {
+  // One attribute per call: the EC2 API refuses both in one ModifyVpcAttribute.
+  for (const attribute of await dnsAttributesOff(ctx, vpcId)) {
     const flag = { Value: true };
     await awsCall(
       `enabling ${attribute} on EC2 VPC`,
@@ -325,19 +336,20 @@ async function inspectNetwork(ctx: StepContext): Promise<StepStatus> {
       });
     }),
   );
+  /** Drift in a part of a live resource (a route, an attribute): the resource is unhealthy. */
+  const partDrift = (role: string, problem: string) => {
+    drift.push(problem);
+    const status = statuses.find((x) => x.role === role);
+    if (status) {
+      status.healthy = false;
+      status.drift = status.drift ? `${status.drift}; ${problem}` : problem;
+    }
+  };
   // Routes and associations are part of the tables: check them against what should be there.
   const tableDrift = (role: string, check: (table: RouteTable) => (string | undefined)[]) => {
     const table = live.get(role) as RouteTable | undefined;
     if (!table) return;
-    for (const problem of check(table)) {
-      if (!problem) continue;
-      drift.push(problem);
-      const status = statuses.find((x) => x.role === role);
-      if (status) {
-        status.healthy = false;
-        status.drift = status.drift ? `${status.drift}; ${problem}` : problem;
-      }
-    }
+    for (const problem of check(table)) if (problem) partDrift(role, problem);
   };
   const idOf = (role: string) => ctx.recorded(role)?.id;
   const igwId = idOf(layout.igwRole);
@@ -356,6 +368,10 @@ async function inspectNetwork(ctx: StepContext): Promise<StepStatus> {
     ]);
   }
   const vpc = live.get(layout.vpcRole) as Vpc | undefined;
+  if (vpc) {
+    for (const attribute of await dnsAttributesOff(ctx, vpc.VpcId!))
+      partDrift(layout.vpcRole, `VPC ${vpc.VpcId} has ${attribute} off`);
+  }
   const igw = live.get(layout.igwRole) as { Attachments?: { VpcId?: string }[] } | undefined;
   if (vpc && igw && !igw.Attachments?.some((a) => a.VpcId === vpc.VpcId))
     drift.push(`internet gateway ${igwId} is not attached to ${vpc.VpcId}`);

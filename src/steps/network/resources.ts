@@ -32,6 +32,7 @@ import type { Address, InternetGateway, NatGateway, RouteTable, Subnet, Vpc } fr
 import { AwsErrorCode, awsCall, awsDelete, awsFind, failedWith } from '../../aws/errors.js';
 import { ec2TagFilters } from '../../aws/tags.js';
 import { retryWhile, waitWithSdk } from '../../aws/wait.js';
+import { ProvisioningError } from '../../engine/errors.js';
 import type { StepContext } from '../../engine/step.js';
 import type { CreatableSpec, DeletableSpec } from '../resource.js';
 
@@ -311,6 +312,8 @@ export function elasticIpSpec(ctx: Ctx, role: string, label: string): Spec<Addre
 }
 
 const LIVE_NAT_STATES = ['pending', 'available'];
+/** Dead gateways one create call chain steps over before giving up (see natGatewaySpec.create). */
+const MAX_NAT_GENERATIONS = 10;
 
 export function natGatewaySpec(
   ctx: Ctx,
@@ -352,21 +355,36 @@ export function natGatewaySpec(
       ).NatGateways ?? [],
     create: async () => {
       // The token is tied to the (new) elastic IP, so a re-create after destroy gets a new gateway,
-      // while a retry after a crash gets the same one back.
-      const token = `${ctx.config.name}-${allocationId()}`.slice(0, 64);
-      return (
-        await awsCall(`creating EC2 ${label}`, () =>
-          ec2.send(
-            new CreateNatGatewayCommand({
-              SubnetId: subnetId(),
-              AllocationId: allocationId(),
-              ConnectivityType: 'public',
-              ClientToken: token,
-              TagSpecifications: tagSpec(ctx, 'natgateway', role),
-            }),
-          ),
-        )
-      ).NatGateway!;
+      // while a retry after a crash gets the same one back. But AWS answers a token it has seen
+      // with the gateway it made then even once that one is deleted or failed (e.g. deleted by
+      // hand, elastic IP kept): the replacement's token is then derived from the dead gateway, so
+      // every generation has its own token and a crash while replacing still finds the same one.
+      let token = `${ctx.config.name}-${allocationId()}`;
+      for (let generation = 0; generation < MAX_NAT_GENERATIONS; generation++) {
+        const nat = (
+          await awsCall(`creating EC2 ${label}`, () =>
+            ec2.send(
+              new CreateNatGatewayCommand({
+                SubnetId: subnetId(),
+                AllocationId: allocationId(),
+                ConnectivityType: 'public',
+                ClientToken: token.slice(0, 64),
+                TagSpecifications: tagSpec(ctx, 'natgateway', role),
+              }),
+            ),
+          )
+        ).NatGateway!;
+        if (LIVE_NAT_STATES.includes(nat.State ?? '')) return nat;
+        token = `${ctx.config.name}-${nat.NatGatewayId}`;
+      }
+      throw new ProvisioningError(
+        `creating EC2 ${label}: AWS keeps answering with deleted or failed NAT gateways for the elastic IP ${allocationId()}`,
+        {
+          code: 'NAT_GATEWAY_REPLACED_TOO_OFTEN',
+          resourceId: allocationId(),
+          hint: `Release the elastic IP ${allocationId()} and run again: gitlab-ha allocates a new one and creates the NAT gateway afresh.`,
+        },
+      );
     },
     delete: async (nat) => {
       const id = nat.NatGatewayId!;
