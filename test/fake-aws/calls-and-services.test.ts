@@ -5,9 +5,9 @@ import {
   CreateVpcCommand,
   DeleteNatGatewayCommand,
   DescribeVpcsCommand,
+  DescribeVpnGatewaysCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -130,17 +130,17 @@ describe('fake AWS: call log, mocks and other services', () => {
     expect(fake().taggedResources('demo')).toEqual([]);
   });
 
-  it('fails calls to services it does not model yet instead of reaching AWS', async () => {
+  it('fails calls it does not model instead of reaching AWS', async () => {
     // GIVEN the installed fake
-    // WHEN an RDS call is made
-    const call = aws().rds.send(new DescribeDBInstancesCommand({}));
+    // WHEN an EC2 call the tool never makes is sent
+    const call = aws().ec2.send(new DescribeVpnGatewaysCommand({}));
 
     // THEN it fails at once with FakeAwsNotImplemented (not retried)
     await expect(call).rejects.toBeInstanceOf(FakeNotImplementedError);
     expect(fake().calls()).toEqual([
       {
-        service: 'rds',
-        command: 'DescribeDBInstances',
+        service: 'ec2',
+        command: 'DescribeVpnGateways',
         input: {},
         attempt: 1,
         mutating: false,

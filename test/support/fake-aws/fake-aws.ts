@@ -83,9 +83,21 @@ export class FakeAws {
     this.ssm = ssm.store;
     const iam = createIamService(this.env);
     this.iam = iam.store;
-    const rds = createRdsService(this.env);
+    // RunInstances refuses an instance profile until IAM has propagated it.
+    this.ec2.isInstanceProfileUsable = (nameOrArn) => this.iam.isInstanceProfileUsable(nameOrArn);
+    // A node whose bootstrap fails leaves the tail of its log in SSM, as the real cloud-init does.
+    this.ec2.onBootFailure = (_instance, logTail, parameterName) =>
+      this.ssm.parameters.set(parameterName, {
+        name: parameterName,
+        type: 'String',
+        value: logTail,
+        version: 1,
+        tags: {},
+        lastModified: new Date(),
+      });
+    const rds = createRdsService(this.env, (subnetId) => this.ec2.subnets.get(subnetId));
     this.rds = rds.store;
-    const elasticache = createElastiCacheService(this.env);
+    const elasticache = createElastiCacheService(this.env, (subnetId) => this.ec2.subnets.get(subnetId));
     this.elasticache = elasticache.store;
     const services: FakeService[] = [
       ec2.service,

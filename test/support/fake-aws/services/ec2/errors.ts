@@ -33,4 +33,8 @@ export const notFound = {
     ec2Error('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`),
   networkInterface: (id: string) =>
     ec2Error('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`),
+  instance: (id: string) => ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`),
+  volume: (id: string) => ec2Error('InvalidVolume.NotFound', `The volume '${id}' does not exist.`),
+  snapshot: (id: string) => ec2Error('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`),
+  image: (id: string) => ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`),
 };

@@ -6,19 +6,24 @@ import type { FakeService } from '../../core/service.js';
 import { addressHandlers } from './addresses.js';
 import { availabilityZoneHandlers } from './availability-zones.js';
 import { ec2Error } from './errors.js';
+import { imageHandlers } from './images.js';
+import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
 import { natGatewayHandlers } from './nat-gateways.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { routeTableHandlers } from './route-tables.js';
 import { securityGroupHandlers } from './security-groups.js';
+import { snapshotHandlers } from './snapshots.js';
 import { Ec2Store } from './store.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
+import { volumeHandlers } from './volumes.js';
 import { vpcHandlers } from './vpcs.js';
 
-export { Ec2Store, type AddNetworkInterfaceOptions } from './store.js';
+export { CANONICAL_OWNER_ID, Ec2Store, type AddNetworkInterfaceOptions } from './store.js';
+export { BOOTSTRAP_TAG, bootstrapLogParameter } from './boot.js';
 
-/** The fake EC2 API (network and security group calls) over one `Ec2Store`. */
+/** The fake EC2 API (network, security group, instance, volume, snapshot and image calls) over one `Ec2Store`. */
 export function createEc2Service(env: FakeEnvironment): { service: FakeService; store: Ec2Store } {
   const store = new Ec2Store(env);
   const service = defineService({
@@ -35,6 +40,10 @@ export function createEc2Service(env: FakeEnvironment): { service: FakeService; 
       ...natGatewayHandlers(store),
       ...securityGroupHandlers(store),
       ...networkInterfaceHandlers(store),
+      ...instanceHandlers(store),
+      ...volumeHandlers(store),
+      ...snapshotHandlers(store),
+      ...imageHandlers(store),
       ...tagHandlers(store),
     },
     faultCodes: {

@@ -119,3 +119,120 @@ export interface NetworkInterfaceRecord {
   status: 'available' | 'in-use';
   tags: TagMap;
 }
+
+// --- instances, volumes, snapshots and images (the storage node and, later, the image builder) ----
+
+export type InstanceStateName =
+  'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+/** How a simulated first boot ends: it tags itself `gitlab-ha:bootstrap` = ready or failed, or never. */
+export type BootOutcome = 'ready' | 'failed' | 'never';
+
+/** One EBS volume attached to an instance, as the instance lists it in BlockDeviceMappings. */
+export interface InstanceBlockDevice {
+  deviceName: string;
+  volumeId: string;
+  deleteOnTermination: boolean;
+}
+
+export interface InstanceRecord {
+  id: string;
+  reservationId: string;
+  imageId: string;
+  instanceType: string;
+  subnetId: string;
+  vpcId: string;
+  availabilityZone: string;
+  privateIp: string;
+  /** The primary interface: it keeps the subnet and the security groups busy until termination. */
+  networkInterfaceId: string;
+  securityGroupIds: string[];
+  iamInstanceProfileArn?: string | undefined;
+  metadataOptions: {
+    httpTokens: 'optional' | 'required';
+    httpPutResponseHopLimit: number;
+    httpEndpoint: string;
+  };
+  /** Base64, exactly as RunInstances received it. */
+  userData?: string | undefined;
+  keyName?: string | undefined;
+  clientToken?: string | undefined;
+  rootDeviceName: string;
+  /** Root volume first, then data volumes in attachment order. */
+  blockDevices: InstanceBlockDevice[];
+  state: InstanceStateName;
+  transition?: Transition<InstanceStateName> | undefined;
+  launchTime: Date;
+  stateTransitionReason: string;
+  /** Base64 console output (GetConsoleOutput); set by the boot simulation or `setConsoleOutput`. */
+  consoleOutput?: string | undefined;
+  /** Boot simulation: polls left before the bootstrap signal; undefined once it has happened. */
+  bootPollsLeft?: number | undefined;
+  /** The first boot already ran (cloud-init runs its runcmd once per instance). */
+  booted: boolean;
+  tags: TagMap;
+}
+
+export type VolumeStateName = 'creating' | 'available' | 'in-use' | 'error';
+
+export interface VolumeAttachmentRecord {
+  instanceId: string;
+  device: string;
+  state: 'attaching' | 'attached' | 'detaching';
+  attachTime: Date;
+  deleteOnTermination: boolean;
+}
+
+export interface VolumeRecord {
+  id: string;
+  availabilityZone: string;
+  sizeGb: number;
+  volumeType: string;
+  iops?: number | undefined;
+  throughput?: number | undefined;
+  encrypted: boolean;
+  kmsKeyId?: string | undefined;
+  snapshotId?: string | undefined;
+  /** `available -> in-use` while attaching, `in-use -> available` while detaching (volumeAttach polls). */
+  state: VolumeStateName;
+  transition?: Transition<VolumeStateName> | undefined;
+  attachment?: VolumeAttachmentRecord | undefined;
+  createTime: Date;
+  tags: TagMap;
+}
+
+export type SnapshotStateName = 'pending' | 'completed' | 'error';
+
+export interface SnapshotRecord {
+  id: string;
+  volumeId: string;
+  volumeSizeGb: number;
+  description: string;
+  encrypted: boolean;
+  kmsKeyId?: string | undefined;
+  ownerId: string;
+  state: SnapshotStateName;
+  transition?: Transition<SnapshotStateName> | undefined;
+  startTime: Date;
+  tags: TagMap;
+}
+
+export type ImageStateName = 'pending' | 'available' | 'failed';
+
+export interface ImageRecord {
+  id: string;
+  name: string;
+  description?: string | undefined;
+  ownerId: string;
+  /** Visible to every account (Canonical's images) or only to its owner. */
+  isPublic: boolean;
+  architecture: 'x86_64' | 'arm64';
+  /** ISO-8601, as DescribeImages returns it. */
+  creationDate: string;
+  state: ImageStateName;
+  transition?: Transition<ImageStateName> | undefined;
+  rootDeviceName: string;
+  /** Size of the root snapshot: RunInstances refuses a smaller root volume. */
+  rootVolumeSizeGb: number;
+  tags: TagMap;
+}

@@ -2,19 +2,36 @@ import type { NetworkInterfaceType } from '@aws-sdk/client-ec2';
 import type { FakeEnvironment } from '../../core/environment.js';
 import { ClientTokens } from '../../core/idempotency.js';
 import type { TagMap } from '../../core/tags.js';
+import { FAKE_UBUNTU_AMI } from '../ssm/index.js';
 import { addressAt, parseCidr } from './cidr.js';
 import { ec2Error, notFound } from './errors.js';
 import type {
   AddressRecord,
+  BootOutcome,
+  ImageRecord,
+  InstanceRecord,
   InternetGatewayRecord,
   NatGatewayRecord,
   NetworkInterfaceRecord,
   RouteTableRecord,
   SecurityGroupRecord,
   SecurityGroupRuleRecord,
+  SnapshotRecord,
   SubnetRecord,
+  VolumeRecord,
   VpcRecord,
 } from './records.js';
+
+/** Canonical's AWS account: the owner of the official Ubuntu images. */
+export const CANONICAL_OWNER_ID = '099720109477';
+
+/** What a failed simulated boot writes as its log tail, unless a test sets `bootFailureLog`. */
+const DEFAULT_BOOT_FAILURE_LOG = [
+  '[gitlab-ha] running gitlab-ctl reconfigure',
+  'There was an error running gitlab-ctl reconfigure:',
+  "gitaly['configuration'] is invalid",
+  '[gitlab-ha] bootstrap failed at line 42 (exit 1)',
+].join('\n');
 
 /** Options of the test hook that adds an interface the tool did not create (e.g. an ELB's). */
 export interface AddNetworkInterfaceOptions {
@@ -42,11 +59,48 @@ export class Ec2Store {
   readonly securityGroups = new Map<string, SecurityGroupRecord>();
   readonly securityGroupRules = new Map<string, SecurityGroupRuleRecord>();
   readonly networkInterfaces = new Map<string, NetworkInterfaceRecord>();
+  /** Terminated instances stay here (and visible) in state `terminated`, as on AWS. */
+  readonly instances = new Map<string, InstanceRecord>();
+  readonly volumes = new Map<string, VolumeRecord>();
+  /** Deleted volumes, kept only so that a replayed CreateVolume ClientToken answers as AWS does. */
+  readonly deletedVolumes = new Map<string, VolumeRecord>();
+  readonly snapshots = new Map<string, SnapshotRecord>();
+  /** Seeded with Canonical's Ubuntu 24.04 image FAKE_UBUNTU_AMI (the SSM public parameter's answer). */
+  readonly images = new Map<string, ImageRecord>();
+
+  // --- boot simulation (see instances.ts) ------------------------------------------------------
+
+  /** DescribeInstances polls after an instance is first `running` until it signals its bootstrap. */
+  bootPolls = 2;
+  /** How a first boot ends; `never` leaves the instance without the `gitlab-ha:bootstrap` tag. */
+  bootOutcome: (instance: InstanceRecord) => BootOutcome = () => 'ready';
+  /** The log tail a failed boot reports. */
+  bootFailureLog: (instance: InstanceRecord) => string = () => DEFAULT_BOOT_FAILURE_LOG;
+  /**
+   * Called when a boot fails, before the instance tags itself `failed`: the node writes its log tail
+   * to the SSM parameter `parameterName` (`/gitlab-ha/<deployment>/bootstrap/<instance-id>`).
+   * FakeAws wires it to the SSM store.
+   */
+  onBootFailure?: (instance: InstanceRecord, logTail: string, parameterName: string) => void;
+  /**
+   * Whether RunInstances accepts an instance profile yet (IAM is eventually consistent). Unset: always.
+   * FakeAws wires it to the IAM store.
+   */
+  isInstanceProfileUsable?: (nameOrArn: string) => boolean;
 
   readonly clientTokens = new ClientTokens();
   private readonly hostsUsed = new Map<string, number>();
 
-  constructor(readonly env: FakeEnvironment) {}
+  constructor(readonly env: FakeEnvironment) {
+    this.addImage({
+      id: FAKE_UBUNTU_AMI,
+      name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260101',
+      description: 'Canonical, Ubuntu, 24.04, amd64 noble image',
+      ownerId: CANONICAL_OWNER_ID,
+      isPublic: true,
+      creationDate: '2026-01-01T00:00:00.000Z',
+    });
+  }
 
   // --- lookups that fail the way EC2 does -----------------------------------------------------
 
@@ -73,6 +127,18 @@ export class Ec2Store {
   }
   networkInterface(id: string | undefined): NetworkInterfaceRecord {
     return found(this.networkInterfaces, id, notFound.networkInterface);
+  }
+  instance(id: string | undefined): InstanceRecord {
+    return found(this.instances, id, notFound.instance);
+  }
+  volume(id: string | undefined): VolumeRecord {
+    return found(this.volumes, id, notFound.volume);
+  }
+  snapshot(id: string | undefined): SnapshotRecord {
+    return found(this.snapshots, id, notFound.snapshot);
+  }
+  image(id: string | undefined): ImageRecord {
+    return found(this.images, id, notFound.image);
   }
 
   /** Any taggable resource by id (CreateTags / DeleteTags take ids of every kind). */
@@ -115,6 +181,29 @@ export class Ec2Store {
     this.networkInterfaces.delete(id);
   }
 
+  /** Adds an image (e.g. an older or an arm64 Ubuntu image); available at once unless `state` says otherwise. */
+  addImage(image: Partial<ImageRecord> & Pick<ImageRecord, 'name'>): ImageRecord {
+    const record: ImageRecord = {
+      id: image.id ?? this.env.ids.next('ami'),
+      ownerId: this.env.account,
+      isPublic: false,
+      architecture: 'x86_64',
+      creationDate: new Date().toISOString(),
+      state: 'available',
+      rootDeviceName: '/dev/sda1',
+      rootVolumeSizeGb: 8,
+      tags: {},
+      ...image,
+    };
+    this.images.set(record.id, record);
+    return record;
+  }
+
+  /** What GetConsoleOutput answers for an instance (the text is stored base64, as AWS returns it). */
+  setConsoleOutput(instanceId: string, text: string): void {
+    this.instance(instanceId).consoleOutput = Buffer.from(text, 'utf8').toString('base64');
+  }
+
   // --- helpers for the handlers --------------------------------------------------------------
 
   /** The next free private address of a subnet (AWS reserves the first four). */
@@ -126,7 +215,9 @@ export class Ec2Store {
   }
 
   arn(resourceType: string, id: string): string {
-    return `arn:aws:ec2:${this.env.region}:${this.env.account}:${resourceType}/${id}`;
+    // Snapshot and image ARNs carry no account: arn:aws:ec2:<region>::snapshot/<id>.
+    const account = resourceType === 'snapshot' || resourceType === 'image' ? '' : this.env.account;
+    return `arn:aws:ec2:${this.env.region}:${account}:${resourceType}/${id}`;
   }
 
   /** Every resource that can carry tags, with its EC2 resource type (`vpc`, `natgateway`...). */
@@ -136,12 +227,12 @@ export class Ec2Store {
         id,
         resourceType: kind.resourceType,
         tags: record.tags,
-        deleted: 'state' in record && record.state === 'deleted',
+        deleted: 'state' in record && (record.state === 'deleted' || record.state === 'terminated'),
       })),
     );
   }
 
-  /** Live resources with tags, for the Resource Groups Tagging API (deleted NAT gateways are not). */
+  /** Live resources with tags, for the Resource Groups Tagging API (deleted NAT gateways and terminated instances are not). */
   listTagged(): { arn: string; tags: TagMap }[] {
     return this.taggableResources()
       .filter((r) => !r.deleted && Object.keys(r.tags).length > 0)
@@ -160,6 +251,10 @@ type RecordMaps = Pick<
   | 'securityGroups'
   | 'securityGroupRules'
   | 'networkInterfaces'
+  | 'instances'
+  | 'volumes'
+  | 'snapshots'
+  | 'images'
 >;
 
 /** Id prefix, store map, ARN resource type and NotFound error of every taggable kind. */
@@ -194,6 +289,10 @@ const RESOURCE_KINDS: readonly {
     resourceType: 'network-interface',
     notFound: notFound.networkInterface,
   },
+  { prefix: 'i', map: 'instances', resourceType: 'instance', notFound: notFound.instance },
+  { prefix: 'vol', map: 'volumes', resourceType: 'volume', notFound: notFound.volume },
+  { prefix: 'snap', map: 'snapshots', resourceType: 'snapshot', notFound: notFound.snapshot },
+  { prefix: 'ami', map: 'images', resourceType: 'image', notFound: notFound.image },
 ];
 
 function found<T>(map: ReadonlyMap<string, T>, id: string | undefined, missing: (id: string) => Error): T {
