@@ -14,6 +14,23 @@ export const AwsErrorCode = {
   alreadyAssociated: 'Resource.AlreadyAssociated',
   ipInUse: 'InvalidIPAddress.InUse',
   gatewayNotAttached: 'Gateway.NotAttached',
+  // IAM
+  noSuchEntity: 'NoSuchEntity',
+  entityAlreadyExists: 'EntityAlreadyExists',
+  deleteConflict: 'DeleteConflict',
+  limitExceeded: 'LimitExceeded',
+  malformedPolicyDocument: 'MalformedPolicyDocument',
+  // RDS (the wire codes the SDK keeps in `Code`; its exception classes add `Fault` to some)
+  dbInstanceAlreadyExists: 'DBInstanceAlreadyExists',
+  dbSubnetGroupAlreadyExists: 'DBSubnetGroupAlreadyExists',
+  invalidDbInstanceState: 'InvalidDBInstanceState',
+  invalidDbSubnetGroupState: 'InvalidDBSubnetGroupStateFault',
+  invalidParameterCombination: 'InvalidParameterCombination',
+  // ElastiCache (wire codes too; e.g. the class ReplicationGroupAlreadyExistsFault has the code below)
+  replicationGroupAlreadyExists: 'ReplicationGroupAlreadyExists',
+  invalidReplicationGroupState: 'InvalidReplicationGroupState',
+  cacheSubnetGroupAlreadyExists: 'CacheSubnetGroupAlreadyExists',
+  cacheSubnetGroupInUse: 'CacheSubnetGroupInUse',
 } as const;
 
 /** Every "does not exist" code the tool treats as "gone" (design rule 5). */
