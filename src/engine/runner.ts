@@ -74,7 +74,7 @@ function finish(
   outcomes: Map<StepId, 'done' | 'failed' | 'not-started'>,
   details: Map<StepId, Omit<StepSummary, 'step' | 'outcome'>>,
   resumeCommand: string,
-  leftovers?: string[],
+  remaining: RemainingResources = { kept: [], leftovers: [] },
   otherFailure = false,
 ): RunSummary {
   const steps: StepSummary[] = ids.map((step) => ({
@@ -90,7 +90,8 @@ function finish(
     elapsedMs: Date.now() - started,
     steps,
     ...(outcome === 'succeeded' ? {} : { resumeCommand }),
-    ...(leftovers && leftovers.length > 0 ? { leftovers } : {}),
+    ...(remaining.kept.length > 0 ? { kept: remaining.kept } : {}),
+    ...(remaining.leftovers.length > 0 ? { leftovers: remaining.leftovers } : {}),
   };
   env.bus.emit({
     level: outcome === 'succeeded' ? 'info' : 'error',
@@ -284,7 +285,7 @@ export async function runDestroy(env: EngineEnv, options: DestroyRunOptions): Pr
   });
   stopKeeping();
   const allDone = [...result.outcomes.values()].every((o) => o === 'done');
-  const leftovers = allDone ? await checkLeftovers(env, options, kept, result.failures) : [];
+  const remaining = allDone ? await checkLeftovers(env, options, kept, result.failures) : undefined;
   const summary = finish(
     env,
     'destroy',
@@ -293,7 +294,7 @@ export async function runDestroy(env: EngineEnv, options: DestroyRunOptions): Pr
     result.outcomes,
     result.details,
     options.resumeCommand,
-    leftovers,
+    remaining,
     result.failures.length > 0,
   );
   return { summary, failures: result.failures };
@@ -308,11 +309,11 @@ async function checkLeftovers(
   options: DestroyRunOptions,
   kept: ReadonlySet<string>,
   failures: unknown[],
-): Promise<string[]> {
+): Promise<RemainingResources> {
   const arns = await options.listLeftovers();
-  const unexpected = arns.filter(
-    (arn) => !options.isExpectedLeftover(arn) && ![...kept].some((id) => arn.endsWith(id)),
-  );
+  const expected = (arn: string) =>
+    options.isExpectedLeftover(arn) || [...kept].some((id) => arn.endsWith(id));
+  const unexpected = arns.filter((arn) => !expected(arn));
   if (unexpected.length > 0) {
     const error = new ProvisioningError(
       `${unexpected.length} resource(s) still carry the tag of deployment ${env.config.name}: ${unexpected.join(', ')}`,
@@ -321,7 +322,12 @@ async function checkLeftovers(
     failures.push(error);
     env.bus.emit({ level: 'error', code: 'note', message: error.message, data: { leftovers: unexpected } });
   }
-  return arns;
+  return { kept: arns.filter(expected), leftovers: unexpected };
+}
+
+interface RemainingResources {
+  kept: string[];
+  leftovers: string[];
 }
 
 /** Live status of every step that has something in state; the rest are `not-deployed`. */

@@ -24,6 +24,8 @@ export interface RunSummary {
   steps: StepSummary[];
   /** The exact command that picks the run up again, when it did not succeed. */
   resumeCommand?: string;
-  /** Resources still present that the user may want to know about (kept data, adopted resources...). */
+  /** What destroy kept on purpose: final snapshots, adopted resources left alone (ARNs). */
+  kept?: string[];
+  /** What still carries the deployment's tag after destroy although it should be gone (ARNs). */
   leftovers?: string[];
 }

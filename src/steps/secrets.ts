@@ -62,10 +62,15 @@ export async function ensureSecret(ctx: StepContext, spec: SecretSpec): Promise<
           Tags: ctx.tags(role(spec.key)),
         }),
       );
-      ctx.events.info('resource.create', `created SSM SecureString ${name}`, { type: 'ssm:parameter', role: role(spec.key), id: name });
+      ctx.events.info('resource.create', `created SSM SecureString ${name}`, {
+        type: 'ssm:parameter',
+        role: role(spec.key),
+        id: name,
+      });
     } catch (error) {
       // A run that crashed after PutParameter already made it: keep that value.
-      if (!failedWith(error, 'ParameterAlreadyExists')) throw translateAwsError('creating SSM parameter', error, name);
+      if (!failedWith(error, 'ParameterAlreadyExists'))
+        throw translateAwsError('creating SSM parameter', error, name);
     }
   }
   if (!ctx.recorded(role(spec.key))) {
@@ -79,7 +84,8 @@ export async function readSecret(ctx: Pick<StepContext, 'aws' | 'config'>, key: 
   const name = secretParameterName(ctx.config.name, key);
   const parameter = await awsCall(
     'reading SSM parameter',
-    async () => (await ctx.aws.ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter,
+    async () =>
+      (await ctx.aws.ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter,
     name,
   );
   if (!parameter?.Value) throw new Error(`SSM parameter ${name} has no value`);
@@ -99,7 +105,17 @@ export async function secretExists(ctx: Pick<StepContext, 'aws' | 'config'>, key
 /** Deletes the secret's parameter (gone already is fine) and forgets it. */
 export async function deleteSecret(ctx: StepContext, key: string): Promise<void> {
   const name = secretParameterName(ctx.config.name, key);
-  await awsDelete('deleting SSM parameter', () => ctx.aws.ssm.send(new DeleteParameterCommand({ Name: name })), name);
+  // Looked up first, so a destroy with nothing left to delete makes no mutating call.
+  if (!ctx.recorded(role(key)) && !(await secretExists(ctx, key))) return;
+  await awsDelete(
+    'deleting SSM parameter',
+    () => ctx.aws.ssm.send(new DeleteParameterCommand({ Name: name })),
+    name,
+  );
   await ctx.forget(role(key));
-  ctx.events.info('resource.delete', `deleted SSM parameter ${name}`, { type: 'ssm:parameter', role: role(key), id: name });
+  ctx.events.info('resource.delete', `deleted SSM parameter ${name}`, {
+    type: 'ssm:parameter',
+    role: role(key),
+    id: name,
+  });
 }

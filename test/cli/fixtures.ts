@@ -33,4 +33,27 @@ export const EXPECTED_COUNTS = {
   'elastic-ip': 2,
   natgateway: 2,
   'security-group': 6,
+  'security-group-rule': 12,
+  role: 1,
+  'instance-profile': 1,
+  // db-password, redis-auth-token, gitaly-token, gitlab-shell-secret
+  parameter: 4,
+  db: 1,
+  subgrp: 1,
+  replicationgroup: 1,
+  subnetgroup: 1,
+  // the storage node, with its root and data volumes
+  instance: 1,
+  volume: 2,
 } as const;
+
+/** Counts the resources tagged for the deployment by the type in their ARN (`vpc`, `role`, `db`...). */
+export function countTaggedByType(resources: readonly { arn: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { arn } of resources) {
+    // arn:aws:ec2:region:account:vpc/vpc-0..., arn:aws:iam::account:role/name, arn:aws:rds:...:db:name
+    const type = arn.split(':')[5]!.split('/')[0]!;
+    counts[type] = (counts[type] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -4,18 +4,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STEPS } from '../../src/steps/index.js';
 import { FakeAws } from '../support/fake-aws/index.js';
 import { runCli, tempConfig } from '../support/cli.js';
-import { DEPLOYMENT, EXPECTED_COUNTS, configText } from './fixtures.js';
+import { DEPLOYMENT, EXPECTED_COUNTS, configText, countTaggedByType } from './fixtures.js';
 
-function countByType(fake: FakeAws): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const { arn } of fake.taggedResources(DEPLOYMENT)) {
-    const type = arn.split(':')[5]!.split('/')[0]!;
-    counts[type] = (counts[type] ?? 0) + 1;
-  }
-  return counts;
-}
+const STEP_IDS_IN_USE = STEPS.map((s) => s.id);
 
 describe('apply, status, destroy on an empty account', () => {
   let fake: FakeAws;
@@ -35,14 +29,14 @@ describe('apply, status, destroy on an empty account', () => {
     expect(apply.stderr).not.toMatch(/ERROR/);
     expect(apply.code).toBe(0);
     expect(apply.stdout).toMatch(/Apply succeeded/);
-    expect(countByType(fake)).toEqual({ ...EXPECTED_COUNTS, 'security-group-rule': 12 });
+    expect(countTaggedByType(fake.taggedResources(DEPLOYMENT))).toEqual(EXPECTED_COUNTS);
     for (const { arn, tags } of fake.taggedResources(DEPLOYMENT)) {
       expect(tags, arn).toMatchObject({
         'gitlab-ha:deployment': DEPLOYMENT,
         'gitlab-ha:created-by': 'gitlab-ha',
         team: 'platform',
       });
-      expect(tags['gitlab-ha:resource'], arn).toMatch(/^(network|security)\//);
+      expect(tags['gitlab-ha:resource'], arn).toMatch(new RegExp(`^(${STEP_IDS_IN_USE.join('|')})/`));
     }
     const vpc = [...fake.ec2.vpcs.values()].find((v) => v.tags['gitlab-ha:deployment'] === DEPLOYMENT)!;
     expect(vpc.cidrBlock).toBe('10.0.0.0/16');
@@ -55,8 +49,7 @@ describe('apply, status, destroy on an empty account', () => {
       steps: Record<string, { status: string }>;
     };
     expect(state.account).toBe(fake.account);
-    expect(state.steps.network?.status).toBe('done');
-    expect(state.steps.security?.status).toBe('done');
+    for (const id of STEP_IDS_IN_USE) expect(state.steps[id]?.status, id).toBe('done');
 
     // WHEN it is applied again
     fake.resetCalls();
@@ -72,31 +65,38 @@ describe('apply, status, destroy on an empty account', () => {
 
     // THEN every step is healthy, and status made no mutating call either
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/All 2 steps healthy/);
+    expect(status.stdout).toMatch(new RegExp(`All ${STEPS.length} steps healthy`));
     const document = JSON.parse(statusJson.stdout) as {
       steps: { step: string; health: string; drift: string[] }[];
     };
-    expect(document.steps.map((s) => [s.step, s.health, s.drift])).toEqual([
-      ['network', 'healthy', []],
-      ['security', 'healthy', []],
-    ]);
+    expect(document.steps.map((s) => [s.step, s.health, s.drift])).toEqual(
+      STEP_IDS_IN_USE.map((id) => [id, 'healthy', []]),
+    );
     expect(fake.mutatingCalls()).toEqual([]);
 
     // WHEN it is destroyed
     const destroy = await runCli(['destroy', '--yes'], { fake, cwd: dir });
 
-    // THEN nothing tagged for the deployment is left, and the state says so
+    // THEN only the final snapshots (database, storage volume) are left, and the state says so
     expect(destroy.stderr).not.toMatch(/ERROR/);
     expect(destroy.code).toBe(0);
-    expect(fake.taggedResources(DEPLOYMENT)).toEqual([]);
+    expect(countTaggedByType(fake.taggedResources(DEPLOYMENT))).toEqual({ snapshot: 2 });
+    const finalSnapshots = fake.taggedResources(DEPLOYMENT).map((r) => r.arn);
+    expect(finalSnapshots).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^arn:aws:rds:eu-west-1:\d{12}:snapshot:demo-final-\d{8}-\d{6}$/),
+        expect.stringMatching(/^arn:aws:ec2:eu-west-1::snapshot\/snap-[0-9a-f]{17}$/),
+      ]),
+    );
+    expect(destroy.stdout).toMatch(/Kept on purpose/);
     expect([...fake.ec2.vpcs.values()].filter((v) => v.tags['gitlab-ha:deployment'] === DEPLOYMENT)).toEqual(
       [],
     );
     const after = JSON.parse(await readFile(statePath, 'utf8')) as {
       steps: Record<string, { status: string; resources: object }>;
     };
-    expect(after.steps.network).toMatchObject({ status: 'destroyed', resources: {} });
-    expect(after.steps.security).toMatchObject({ status: 'destroyed', resources: {} });
+    for (const id of STEP_IDS_IN_USE)
+      expect(after.steps[id], id).toMatchObject({ status: 'destroyed', resources: {} });
 
     // AND a second destroy finds nothing to do
     fake.resetCalls();

@@ -1,5 +1,6 @@
 /** What a real apply prints in each output mode (ora on a terminal, plain lines, NDJSON). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STEPS } from '../../src/steps/index.js';
 import { FakeAws } from '../support/fake-aws/index.js';
 import { runCli, tempConfig } from '../support/cli.js';
 import { configText } from './fixtures.js';
@@ -23,17 +24,19 @@ describe('apply output', () => {
     expect(events.every((e, i) => i === 0 || e.seq > events[i - 1]!.seq)).toBe(true);
     expect(events[0]!.code).toBe('run.start');
     expect(events.at(-1)!.code).toBe('run.done');
-    expect(events.filter((e) => e.code === 'step.done').map((e) => e.step)).toEqual(['network', 'security']);
+    expect(
+      events
+        .filter((e) => e.code === 'step.done')
+        .map((e) => e.step)
+        .sort(),
+    ).toEqual(STEPS.map((s) => s.id).sort());
     expect(events.some((e) => e.code === 'resource.create' && e.step === 'network')).toBe(true);
     const summary = JSON.parse(result.stdout) as {
       outcome: string;
       steps: { step: string; outcome: string }[];
     };
     expect(summary.outcome).toBe('succeeded');
-    expect(summary.steps.map((s) => [s.step, s.outcome])).toEqual([
-      ['network', 'done'],
-      ['security', 'done'],
-    ]);
+    expect(summary.steps.map((s) => [s.step, s.outcome])).toEqual(STEPS.map((s) => [s.id, 'done']));
   });
 
   it('plain (CI): one timestamped line per event on stderr, the summary on stdout', async () => {

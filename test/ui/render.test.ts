@@ -257,17 +257,18 @@ describe('renderStatus', () => {
 
 describe('renderSummary', () => {
   it('lists each step outcome and how to resume a failed apply', () => {
-    // GIVEN a failed apply with a step never started and a leftover
+    // GIVEN a failed run with a step never started, a kept snapshot and a leftover
     const summary: RunSummary = {
       ...APPLY_SUMMARY,
       steps: [...APPLY_SUMMARY.steps, { step: 'identity', outcome: 'not-started' }],
-      leftovers: ['EC2 instance i-0builder (image builder, still running)'],
+      kept: ['arn:aws:rds:eu-west-1:123456789012:snapshot:acme-final-20261126-120000'],
+      leftovers: ['arn:aws:ec2:eu-west-1:123456789012:instance/i-0builder'],
     };
 
     // WHEN it is rendered without colour
     const text = renderSummary(summary, { color: false });
 
-    // THEN the outcome, every step, the resume command and the leftover are there
+    // THEN the outcome, every step, the resume command, the kept snapshot and the leftover are there
     expect(text).toMatchInlineSnapshot(`
       "Apply failed after 2m 30s
         ✔ network       2m 10s  created
@@ -276,8 +277,11 @@ describe('renderSummary', () => {
 
       Resume with: gitlab-ha apply --config gitlab-ha.yaml
 
-      Leftovers:
-        - EC2 instance i-0builder (image builder, still running)
+      Kept on purpose (final snapshots, adopted resources):
+        - arn:aws:rds:eu-west-1:123456789012:snapshot:acme-final-20261126-120000
+
+      Still tagged for this deployment:
+        - arn:aws:ec2:eu-west-1:123456789012:instance/i-0builder
       "
     `);
   });

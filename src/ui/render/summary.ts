@@ -25,8 +25,18 @@ export function renderSummary(summary: RunSummary, opts: RenderOptions): string 
   const c = createChalk(opts.color);
   const blocks = [[headline(c, summary), ...summary.steps.map((step) => stepLine(c, step))].join('\n')];
   if (summary.resumeCommand !== undefined) blocks.push(`Resume with: ${c.bold(summary.resumeCommand)}`);
+  if (summary.kept !== undefined && summary.kept.length > 0) {
+    blocks.push(
+      [
+        'Kept on purpose (final snapshots, adopted resources):',
+        ...summary.kept.map((item) => `  - ${item}`),
+      ].join('\n'),
+    );
+  }
   if (summary.leftovers !== undefined && summary.leftovers.length > 0) {
-    blocks.push(['Leftovers:', ...summary.leftovers.map((item) => `  - ${item}`)].join('\n'));
+    blocks.push(
+      ['Still tagged for this deployment:', ...summary.leftovers.map((item) => `  - ${item}`)].join('\n'),
+    );
   }
   return `${blocks.join('\n\n')}\n`;
 }
