@@ -4,7 +4,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { AwsClientOptions, AwsClients } from '../aws/clients.js';
-import type { Timing } from '../engine/step.js';
+import type { HttpProbe, Timing } from '../engine/step.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -22,4 +22,6 @@ export interface CliIo {
   askToType(message: string, expected: string): Promise<string>;
   /** Steps that run at once. */
   concurrency: number;
+  /** HTTP GET used for GitLab's readiness URL; tests inject a fake. */
+  httpProbe: HttpProbe;
 }

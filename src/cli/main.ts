@@ -7,6 +7,7 @@ import { createAwsClients } from '../aws/clients.js';
 import { ExitCode } from '../engine/errors.js';
 import { PRODUCTION_TIMING } from '../engine/step.js';
 import { askToType } from '../ui/prompts.js';
+import { fetchProbe } from './http-probe.js';
 import { applyCommand } from './commands/apply.js';
 import { destroyCommand } from './commands/destroy.js';
 import { planCommand } from './commands/plan.js';
@@ -48,6 +49,7 @@ function defaultIo(): CliIo {
     signals: process,
     askToType,
     concurrency: 4,
+    httpProbe: fetchProbe,
   };
 }
 

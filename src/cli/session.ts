@@ -201,6 +201,7 @@ export async function reportRun(
       signal: interrupt.signal,
       timing: io.timing,
       env: io.env,
+      httpProbe: io.httpProbe,
     });
     reporter.close();
     io.stdout.write(

@@ -10,6 +10,7 @@ import { stepEmitter } from './events.js';
 import type {
   DestroyContext,
   DestroyOptions,
+  HttpProbe,
   PlanContext,
   StepContext,
   StepOutputs,
@@ -30,8 +31,12 @@ export interface EngineEnv {
   timing: Timing;
   /** Environment variables steps may read (GITLAB_HA_DB_PASSWORD...). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** HTTP GET for readiness checks; without one, probes report that they were not made. */
+  httpProbe?: HttpProbe;
   now?: () => Date;
 }
+
+const NO_PROBE: HttpProbe = () => Promise.resolve({ error: 'HTTP probes are not available in this run' });
 
 export function stepStateIn(draft: DeploymentState, step: StepId): StepState {
   let entry = draft.steps[step];
@@ -53,6 +58,7 @@ export function makeStepContext(env: EngineEnv, aws: AwsClients, step: StepId): 
     signal: env.signal,
     timing: env.timing,
     env: env.env ?? {},
+    httpProbe: env.httpProbe ?? NO_PROBE,
     recorded: (role) => resources()[role],
     recordedAll: resources,
     record: async (role, resource) => {
@@ -126,6 +132,7 @@ export function readOnlyStepContext(ctx: PlanContext, aws: AwsClients): StepCont
     signal: new AbortController().signal,
     timing: { minDelaySeconds: 1, maxDelaySeconds: 1, maxWaitScale: 1, heartbeatSeconds: 3600 },
     env: {},
+    httpProbe: NO_PROBE,
     recorded: ctx.recorded,
     recordedAll: ctx.recordedAll,
     record: refuse,

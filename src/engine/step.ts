@@ -85,6 +85,15 @@ export interface ResourceRecord {
   attributes?: Record<string, JsonValue>;
 }
 
+/** The result of an HTTP GET: the status code, or why there was none. */
+export type ProbeResult = { status: number } | { error: string };
+
+/**
+ * Fetches a URL (GitLab's readiness endpoint). Injected: the CLI passes a real one with a short
+ * timeout; tests pass a fake, so no test sends traffic beyond loopback.
+ */
+export type HttpProbe = (url: string) => Promise<ProbeResult>;
+
 /** What a step sees while it runs. */
 export interface StepContext {
   readonly step: StepId;
@@ -96,6 +105,8 @@ export interface StepContext {
   readonly timing: Timing;
   /** The environment the tool runs in (e.g. GITLAB_HA_DB_PASSWORD); injected so tests control it. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** HTTP GET for readiness checks of the deployed GitLab. */
+  readonly httpProbe: HttpProbe;
   /** Resources this step recorded in state, by role. */
   recorded(role: string): RecordedResource | undefined;
   recordedAll(): Readonly<Record<string, RecordedResource>>;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
-import type { Timing } from '../../src/engine/step.js';
+import type { HttpProbe, Timing } from '../../src/engine/step.js';
 import type { FakeAws } from './fake-aws/index.js';
 
 export const FAST_TIMING: Timing = {
@@ -39,6 +39,8 @@ export interface CliHarnessOptions {
   timing?: Timing;
   answers?: string[];
   signals?: EventEmitter;
+  /** GitLab's readiness answers; by default no HTTP probe succeeds (nothing is reachable in tests). */
+  httpProbe?: HttpProbe;
 }
 
 export async function runCli(args: string[], options: CliHarnessOptions): Promise<CliResult> {
@@ -54,6 +56,7 @@ export async function runCli(args: string[], options: CliHarnessOptions): Promis
     timing: options.timing ?? FAST_TIMING,
     signals: options.signals ?? new EventEmitter(),
     askToType: async () => answers.shift() ?? '',
+    httpProbe: options.httpProbe ?? (async () => ({ error: 'ECONNREFUSED' })),
     createAws: (clientOptions) => {
       if (!options.fake) throw new Error('this test did not expect AWS to be contacted');
       return options.fake.clients(clientOptions);

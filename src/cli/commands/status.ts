@@ -29,7 +29,15 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
     const account = await checkAccount(aws, state, 'check');
     // Status only reads: no events are shown, and nothing waits.
     const statuses = await runStatus(
-      { config, state, bus: new EventBus(), signal: new AbortController().signal, timing: PRODUCTION_TIMING },
+      {
+        config,
+        state,
+        bus: new EventBus(),
+        signal: new AbortController().signal,
+        timing: PRODUCTION_TIMING,
+        env: io.env,
+        httpProbe: io.httpProbe,
+      },
       { steps: STEPS, aws },
     );
     if (options.json) {
