@@ -2,12 +2,14 @@
  * The only place that constructs AWS SDK clients. Clients are created lazily, on first use, so an
  * offline `plan` never builds one (and never resolves credentials).
  */
+import { ACMClient } from '@aws-sdk/client-acm';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -41,6 +43,10 @@ export interface AwsClients {
   readonly iam: IAMClient;
   readonly ssm: SSMClient;
   readonly tagging: ResourceGroupsTaggingAPIClient;
+  /** ACM, to offer the region's certificates in `init`. */
+  readonly acm: ACMClient;
+  /** The AWS Price List API (served from us-east-1 whatever the deployment's region). */
+  readonly pricing: PricingClient;
   /** Destroy every client that was built (closes sockets so the process can exit). */
   destroy(): void;
 }
@@ -57,6 +63,8 @@ export const ENDPOINT_ENV_SUFFIX = {
   iam: 'IAM',
   ssm: 'SSM',
   tagging: 'RESOURCE_GROUPS_TAGGING_API',
+  acm: 'ACM',
+  pricing: 'PRICING',
 } as const;
 type ServiceKey = keyof typeof ENDPOINT_ENV_SUFFIX;
 
@@ -119,6 +127,13 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     },
     get tagging() {
       return lazy('tagging', () => new ResourceGroupsTaggingAPIClient(common('tagging')));
+    },
+    get acm() {
+      return lazy('acm', () => new ACMClient(common('acm')));
+    },
+    get pricing() {
+      // The Price List API has endpoints in us-east-1 (and ap-south-1) only.
+      return lazy('pricing', () => new PricingClient({ ...common('pricing'), region: 'us-east-1' }));
     },
     destroy() {
       for (const client of built.values()) client.destroy();

@@ -4,6 +4,8 @@ import {
   ElasticLoadBalancingClient,
   ElasticLoadBalancingServiceException,
 } from '@aws-sdk/client-elastic-load-balancing';
+import { ACMClient, ACMServiceException } from '@aws-sdk/client-acm';
+import { PricingClient, PricingServiceException } from '@aws-sdk/client-pricing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { defineService } from '../core/define-service.js';
 import type { FakeService } from '../core/service.js';
@@ -15,6 +17,18 @@ import type { FakeService } from '../core/service.js';
  */
 export function createNotYetModelledServices(): FakeService[] {
   return [
+    defineService({
+      name: 'acm',
+      mockClient: () => mockClient(ACMClient),
+      exceptionClass: ACMServiceException,
+      handlers: {},
+    }),
+    defineService({
+      name: 'pricing',
+      mockClient: () => mockClient(PricingClient),
+      exceptionClass: PricingServiceException,
+      handlers: {},
+    }),
     defineService({
       name: 'elb',
       mockClient: () => mockClient(ElasticLoadBalancingClient),
