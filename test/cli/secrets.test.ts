@@ -30,12 +30,18 @@ describe('secrets', () => {
     // WHEN the deployment is applied, inspected as JSON, and destroyed
     const apply = await runCli(['apply', '--json'], { fake, cwd: dir, env });
     expect(apply.code).toBe(0);
-    const secrets = [...fake.ssm.parameters.values()].filter((p) => p.type === 'SecureString').map((p) => p.value);
-    const userData = [...fake.ec2.instances.values()].map((i) => (i.userData ? decodeUserData(i.userData) : ''));
+    const secrets = [...fake.ssm.parameters.values()]
+      .filter((p) => p.type === 'SecureString')
+      .map((p) => p.value);
+    const userData = [...fake.ec2.instances.values()].map((i) =>
+      i.userData ? decodeUserData(i.userData) : '',
+    );
     const status = await runCli(['status', '--json'], { fake, cwd: dir, env });
     const plain = await runCli(['status'], { fake, cwd: dir, env });
     const stateFiles = await Promise.all(
-      (await readdir(dir)).filter((f) => f.includes('.state.json')).map((f) => readFile(path.join(dir, f), 'utf8')),
+      (await readdir(dir))
+        .filter((f) => f.includes('.state.json'))
+        .map((f) => readFile(path.join(dir, f), 'utf8')),
     );
     const destroy = await runCli(['destroy', '--yes', '--json'], { fake, cwd: dir, env });
     expect(destroy.code).toBe(0);
