@@ -19,11 +19,14 @@ export interface CloudConfigDocument {
   writeFiles: CloudConfigFile[];
   /** Shell commands cloud-init runs once, in order, at the end of the first boot. */
   runcmd: string[];
+  /** Other top-level cloud-config keys (e.g. `ssh_deletekeys`), rendered before `write_files`. */
+  settings?: Record<string, string | number | boolean>;
 }
 
 export function renderCloudConfig(document: CloudConfigDocument): string {
   const body = stringify(
     {
+      ...document.settings,
       write_files: document.writeFiles.map((file) => ({
         path: file.path,
         owner: file.owner ?? 'root:root',
