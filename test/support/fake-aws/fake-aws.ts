@@ -1,6 +1,11 @@
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import { createAwsClients, type AwsClientOptions, type AwsClients } from '../../../src/aws/clients.js';
+import {
+  ENDPOINT_ENV_SUFFIX,
+  createAwsClients,
+  type AwsClientOptions,
+  type AwsClients,
+} from '../../../src/aws/clients.js';
 import { CallLog, type FakeCall } from './core/call-log.js';
 import type { FakeEnvironment } from './core/environment.js';
 import { FakeCrashError, FakeNotImplementedError } from './core/errors.js';
@@ -15,9 +20,14 @@ import type {
   ServiceName,
   TaggedResource,
 } from './core/service.js';
+import { createAutoScalingService, type AutoScalingStore } from './services/autoscaling/index.js';
+import { createCloudWatchService, type CloudWatchStore } from './services/cloudwatch/index.js';
 import { createEc2Service, type Ec2Store } from './services/ec2/index.js';
 import { createNotYetModelledServices } from './services/not-yet-modelled.js';
 import { createElastiCacheService, type ElastiCacheStore } from './services/elasticache/index.js';
+import { createAcmService, type AcmStore } from './services/acm/index.js';
+import { createElbService, type ElbStore } from './services/elb/index.js';
+import { createPricingService, type PricingStore } from './services/pricing/index.js';
 import { createIamService, type IamStore } from './services/iam/index.js';
 import { createRdsService, type RdsStore } from './services/rds/index.js';
 import { createSsmService, type SsmStore } from './services/ssm/index.js';
@@ -59,6 +69,16 @@ export class FakeAws {
   readonly iam: IamStore;
   readonly rds: RdsStore;
   readonly elasticache: ElastiCacheStore;
+  /** Classic load balancers; their network interfaces live in the EC2 store. */
+  readonly elb: ElbStore;
+  /** Auto Scaling groups (their instances live in the EC2 store), scaling policies, instance refreshes. */
+  readonly autoscaling: AutoScalingStore;
+  /** CloudWatch alarms (`setAlarmState` plays the metric). */
+  readonly cloudwatch: CloudWatchStore;
+  /** ACM certificates (init offers the region's issued ones). */
+  readonly acm: AcmStore;
+  /** The AWS Price List API's products (pricing:GetProducts). */
+  readonly pricing: PricingStore;
 
   private readonly env: FakeEnvironment;
   private readonly services: ReadonlyMap<ServiceName, FakeService>;
@@ -99,17 +119,49 @@ export class FakeAws {
     this.rds = rds.store;
     const elasticache = createElastiCacheService(this.env, (subnetId) => this.ec2.subnets.get(subnetId));
     this.elasticache = elasticache.store;
+    // Registered instances' health reads the EC2 store's instance states (ElbStore.instanceState).
+    const elb = createElbService(this.env, this.ec2);
+    this.elb = elb.store;
+    const autoscaling = createAutoScalingService(this.env, this.ec2);
+    this.autoscaling = autoscaling.store;
+    const cloudwatch = createCloudWatchService(this.env);
+    this.cloudwatch = cloudwatch.store;
+    // A group registers the instances it launches with its classic load balancers and deregisters the
+    // ones it terminates; a load balancer deleted meanwhile is skipped (AWS logs a failed activity).
+    this.autoscaling.onLaunch = (_group, ids, names) => {
+      for (const name of names) if (this.elb.loadBalancers.has(name)) this.elb.registerInstances(name, ids);
+    };
+    this.autoscaling.onTerminate = (_group, ids, names) => {
+      for (const name of names) if (this.elb.loadBalancers.has(name)) this.elb.deregisterInstances(name, ids);
+    };
+    this.autoscaling.loadBalancerExists = (name) => this.elb.loadBalancers.has(name);
+    // An alarm that enters ALARM runs its actions: the scaling policies.
+    this.cloudwatch.onAlarmAction = (arn) => this.autoscaling.executePolicy(arn);
+    const acm = createAcmService(this.env);
+    this.acm = acm.store;
+    const pricing = createPricingService();
+    this.pricing = pricing.store;
     const services: FakeService[] = [
       ec2.service,
       ssm.service,
       iam.service,
       rds.service,
       elasticache.service,
+      elb.service,
+      autoscaling.service,
+      cloudwatch.service,
+      pricing.service,
+      acm.service,
       createStsService(this.env),
       ...createNotYetModelledServices(),
     ];
     services.push(createTaggingService(() => services.flatMap((service) => service.listTagged())));
     this.services = new Map(services.map((service) => [service.name, service]));
+    // Every client the tool can build must be intercepted, or a test could reach real AWS.
+    const missing = Object.keys(ENDPOINT_ENV_SUFFIX).filter(
+      (name) => !this.services.has(name as ServiceName),
+    );
+    if (missing.length > 0) throw new Error(`FakeAws intercepts no client for: ${missing.join(', ')}`);
   }
 
   /** Polls a pending resource needs per kind; read when a resource starts changing state. */

@@ -25,6 +25,16 @@ export interface FakeLatency {
   volumeAttach: number;
   snapshotCreate: number;
   imageCreate: number;
+  /** ELB: DescribeNetworkInterfaces polls a deleted load balancer's interfaces linger for. */
+  elbEniRelease: number;
+  /** ELB: DescribeInstanceHealth polls a registered, running instance stays OutOfService for. */
+  elbInService: number;
+  /** Auto Scaling: DescribeAutoScalingGroups polls a running instance stays Pending before InService. */
+  asgInstanceInService: number;
+  /** Auto Scaling: polls an instance refresh stays Pending before it starts replacing instances. */
+  instanceRefreshStart: number;
+  /** CloudWatch: DescribeAlarms polls a new alarm stays INSUFFICIENT_DATA before its first evaluation (OK). */
+  alarmFirstEvaluation: number;
 }
 
 export const DEFAULT_LATENCY: Readonly<FakeLatency> = {
@@ -45,6 +55,11 @@ export const DEFAULT_LATENCY: Readonly<FakeLatency> = {
   volumeAttach: 1,
   snapshotCreate: 2,
   imageCreate: 3,
+  elbEniRelease: 2,
+  elbInService: 2,
+  asgInstanceInService: 1,
+  instanceRefreshStart: 1,
+  alarmFirstEvaluation: 1,
 };
 
 /** A state change in progress: the state to reach and the polls still needed. */

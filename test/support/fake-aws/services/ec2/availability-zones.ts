@@ -2,6 +2,9 @@ import type {
   AvailabilityZone,
   DescribeAvailabilityZonesCommandInput,
   DescribeAvailabilityZonesCommandOutput,
+  DescribeRegionsCommandInput,
+  DescribeRegionsCommandOutput,
+  Region,
 } from '@aws-sdk/client-ec2';
 import type { FakeEnvironment } from '../../core/environment.js';
 import type { FilterSpec } from '../../core/filters.js';
@@ -25,6 +28,36 @@ const zoneFilters: FilterSpec<AvailabilityZone> = {
     'region-name': (z) => z.RegionName,
     'group-name': (z) => z.GroupName,
     'opt-in-status': (z) => z.OptInStatus,
+  },
+};
+
+/** Regions enabled by default in every account; opt-in regions are listed only with AllRegions. */
+const DEFAULT_REGIONS = [
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-north-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+];
+const OPT_IN_REGIONS = ['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'];
+
+const regionFilters: FilterSpec<Region> = {
+  fields: {
+    'region-name': (r) => r.RegionName,
+    endpoint: (r) => r.Endpoint,
+    'opt-in-status': (r) => r.OptInStatus,
   },
 };
 
@@ -56,6 +89,35 @@ export function availabilityZoneHandlers(store: Ec2Store) {
         spec: zoneFilters,
       });
       return { AvailabilityZones: zones };
+    },
+
+    DescribeRegions(input: DescribeRegionsCommandInput): Result<DescribeRegionsCommandOutput> {
+      const region = (name: string, optIn: Region['OptInStatus']): Region => ({
+        RegionName: name,
+        Endpoint: `ec2.${name}.amazonaws.com`,
+        OptInStatus: optIn,
+      });
+      const enabled = [...new Set([...DEFAULT_REGIONS, store.env.region])].sort();
+      const known = [
+        ...enabled.map((name) => region(name, 'opt-in-not-required')),
+        ...OPT_IN_REGIONS.filter((name) => !enabled.includes(name)).map((name) =>
+          region(name, 'not-opted-in'),
+        ),
+      ];
+      const regions = select({
+        byIds: {
+          ids: input.RegionNames,
+          lookup: (name) => {
+            const found = known.find((candidate) => candidate.RegionName === name);
+            if (!found) throw invalidParameterValue(`Invalid region: ${name}`);
+            return found;
+          },
+        },
+        all: () => (input.AllRegions ? known : known.filter((r) => r.OptInStatus !== 'not-opted-in')),
+        filters: input.Filters,
+        spec: regionFilters,
+      });
+      return { Regions: regions };
     },
   };
 }

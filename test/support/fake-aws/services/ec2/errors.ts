@@ -37,4 +37,19 @@ export const notFound = {
   volume: (id: string) => ec2Error('InvalidVolume.NotFound', `The volume '${id}' does not exist.`),
   snapshot: (id: string) => ec2Error('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`),
   image: (id: string) => ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`),
+  launchTemplate: (id: string) =>
+    ec2Error(
+      'InvalidLaunchTemplateId.NotFound',
+      `The specified launch template, with template ID ${id}, does not exist.`,
+    ),
+  launchTemplateName: (name: string) =>
+    ec2Error(
+      'InvalidLaunchTemplateName.NotFoundException',
+      `The specified launch template, with template name ${name}, does not exist.`,
+    ),
+  launchTemplateVersion: (id: string, version: string) =>
+    ec2Error(
+      'InvalidLaunchTemplateId.VersionNotFound',
+      `Could not find launch template version ${version} for launch template ${id}.`,
+    ),
 };

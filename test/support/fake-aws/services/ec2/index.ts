@@ -9,6 +9,7 @@ import { ec2Error } from './errors.js';
 import { imageHandlers } from './images.js';
 import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
+import { launchTemplateHandlers } from './launch-templates.js';
 import { natGatewayHandlers } from './nat-gateways.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { routeTableHandlers } from './route-tables.js';
@@ -17,15 +18,19 @@ import { snapshotHandlers } from './snapshots.js';
 import { Ec2Store } from './store.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
+import { instanceOpsOf } from './template-launch.js';
 import { volumeHandlers } from './volumes.js';
 import { vpcHandlers } from './vpcs.js';
 
 export { CANONICAL_OWNER_ID, Ec2Store, type AddNetworkInterfaceOptions } from './store.js';
 export { BOOTSTRAP_TAG, bootstrapLogParameter } from './boot.js';
+export { launchFromTemplate, type InstanceOps, type TemplateLaunch } from './template-launch.js';
 
 /** The fake EC2 API (network, security group, instance, volume, snapshot and image calls) over one `Ec2Store`. */
 export function createEc2Service(env: FakeEnvironment): { service: FakeService; store: Ec2Store } {
   const store = new Ec2Store(env);
+  const instances = instanceHandlers(store);
+  store.instanceOps = instanceOpsOf(instances);
   const service = defineService({
     name: 'ec2',
     mockClient: () => mockClient(EC2Client),
@@ -40,7 +45,8 @@ export function createEc2Service(env: FakeEnvironment): { service: FakeService; 
       ...natGatewayHandlers(store),
       ...securityGroupHandlers(store),
       ...networkInterfaceHandlers(store),
-      ...instanceHandlers(store),
+      ...instances,
+      ...launchTemplateHandlers(store),
       ...volumeHandlers(store),
       ...snapshotHandlers(store),
       ...imageHandlers(store),

@@ -53,12 +53,13 @@ export function networkInterfaceHandlers(store: Ec2Store) {
     DescribeNetworkInterfaces(
       input: DescribeNetworkInterfacesCommandInput,
     ): Result<DescribeNetworkInterfacesCommandOutput> {
+      // An interface being released counts this poll, and is no longer shown once it is let go.
       const enis = select({
         byIds: { ids: input.NetworkInterfaceIds, lookup: (id) => store.networkInterface(id) },
         all: () => store.networkInterfaces.values(),
         filters: input.Filters,
         spec: networkInterfaceFilters,
-      });
+      }).filter((eni) => !store.pollRelease(eni.id));
       const { page: shown, nextToken } = page(enis, input);
       return {
         NetworkInterfaces: shown.map((e) => describeNetworkInterface(store, e)),

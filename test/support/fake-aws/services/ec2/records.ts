@@ -3,7 +3,7 @@
  * (route states, which EIP a NAT gateway uses, a group's IpPermissions) is computed when described,
  * so tests can tamper with one record without leaving others inconsistent.
  */
-import type { NatGatewayState, NetworkInterfaceType } from '@aws-sdk/client-ec2';
+import type { NatGatewayState, NetworkInterfaceType, RequestLaunchTemplateData } from '@aws-sdk/client-ec2';
 import type { Transition } from '../../core/latency.js';
 import type { TagMap } from '../../core/tags.js';
 
@@ -219,6 +219,16 @@ export interface SnapshotRecord {
 
 export type ImageStateName = 'pending' | 'available' | 'failed';
 
+/** One EBS mapping of an image made by CreateImage: the snapshot taken of one of the instance's volumes. */
+export interface ImageBlockDeviceRecord {
+  deviceName: string;
+  snapshotId: string;
+  volumeSizeGb: number;
+  volumeType: string;
+  encrypted: boolean;
+  deleteOnTermination: boolean;
+}
+
 export interface ImageRecord {
   id: string;
   name: string;
@@ -234,5 +244,34 @@ export interface ImageRecord {
   rootDeviceName: string;
   /** Size of the root snapshot: RunInstances refuses a smaller root volume. */
   rootVolumeSizeGb: number;
+  /**
+   * The snapshots behind an image made by CreateImage (root first); unset for seeded images, which
+   * describe one unencrypted root mapping without a snapshot of this account.
+   */
+  blockDevices?: ImageBlockDeviceRecord[] | undefined;
+  /** The instance CreateImage imaged. */
+  sourceInstanceId?: string | undefined;
+  /** Why a `failed` image failed (DescribeImages' StateReason). */
+  stateReason?: { code: string; message: string } | undefined;
+  tags: TagMap;
+}
+
+// --- launch templates (the Auto Scaling group launches its GitLab nodes from one) -----------------
+
+/** One version of a launch template: its data exactly as the create call sent it. */
+export interface LaunchTemplateVersionRecord {
+  number: number;
+  description?: string | undefined;
+  data: RequestLaunchTemplateData;
+  createTime: Date;
+}
+
+export interface LaunchTemplateRecord {
+  id: string;
+  name: string;
+  defaultVersion: number;
+  /** Every version, oldest first; version n is `versions[n - 1]`. */
+  versions: LaunchTemplateVersionRecord[];
+  createTime: Date;
   tags: TagMap;
 }

@@ -13,6 +13,7 @@ import type { Result } from '../../core/service.js';
 import { toTagList } from '../../core/tags.js';
 import { page, select } from './describe.js';
 import { ec2Error } from './errors.js';
+import { imageUsingSnapshot } from './images.js';
 import type { SnapshotRecord } from './records.js';
 import type { Ec2Store } from './store.js';
 import { tagsFromSpecifications } from './tags.js';
@@ -87,8 +88,16 @@ export function snapshotHandlers(store: Ec2Store) {
       return { Snapshots: shown.map(describeSnapshot), NextToken: nextToken };
     },
 
+    /** Refused while a registered image maps the snapshot (deregister the image first). */
     DeleteSnapshot(input: DeleteSnapshotCommandInput): Result<DeleteSnapshotCommandOutput> {
       const snapshot = store.snapshot(input.SnapshotId);
+      const image = imageUsingSnapshot(store, snapshot.id);
+      if (image) {
+        throw ec2Error(
+          'InvalidSnapshot.InUse',
+          `The snapshot ${snapshot.id} is currently in use by ${image.id}`,
+        );
+      }
       store.snapshots.delete(snapshot.id);
       return {};
     },

@@ -11,6 +11,7 @@ import type {
   ImageRecord,
   InstanceRecord,
   InternetGatewayRecord,
+  LaunchTemplateRecord,
   NatGatewayRecord,
   NetworkInterfaceRecord,
   RouteTableRecord,
@@ -21,6 +22,7 @@ import type {
   VolumeRecord,
   VpcRecord,
 } from './records.js';
+import type { InstanceOps } from './template-launch.js';
 
 /** Canonical's AWS account: the owner of the official Ubuntu images. */
 export const CANONICAL_OWNER_ID = '099720109477';
@@ -67,6 +69,8 @@ export class Ec2Store {
   readonly snapshots = new Map<string, SnapshotRecord>();
   /** Seeded with Canonical's Ubuntu 24.04 image FAKE_UBUNTU_AMI (the SSM public parameter's answer). */
   readonly images = new Map<string, ImageRecord>();
+  /** Deleted launch templates are gone at once. */
+  readonly launchTemplates = new Map<string, LaunchTemplateRecord>();
 
   // --- boot simulation (see instances.ts) ------------------------------------------------------
 
@@ -87,9 +91,16 @@ export class Ec2Store {
    * FakeAws wires it to the IAM store.
    */
   isInstanceProfileUsable?: (nameOrArn: string) => boolean;
+  /**
+   * The instance calls other fake services make on EC2's behalf (Auto Scaling launches, polls and
+   * terminates its instances, see template-launch.ts). createEc2Service wires them to the handlers.
+   */
+  instanceOps?: InstanceOps;
 
   readonly clientTokens = new ClientTokens();
   private readonly hostsUsed = new Map<string, number>();
+  /** Interfaces being released (see releaseNetworkInterface): id -> polls left. */
+  private readonly releasing = new Map<string, number>();
 
   constructor(readonly env: FakeEnvironment) {
     this.addImage({
@@ -140,6 +151,9 @@ export class Ec2Store {
   image(id: string | undefined): ImageRecord {
     return found(this.images, id, notFound.image);
   }
+  launchTemplate(id: string | undefined): LaunchTemplateRecord {
+    return found(this.launchTemplates, id, notFound.launchTemplate);
+  }
 
   /** Any taggable resource by id (CreateTags / DeleteTags take ids of every kind). */
   taggable(id: string): { tags: TagMap } {
@@ -179,6 +193,28 @@ export class Ec2Store {
 
   removeNetworkInterface(id: string): void {
     this.networkInterfaces.delete(id);
+    this.releasing.delete(id);
+  }
+
+  /**
+   * Lets an interface go after `polls` DescribeNetworkInterfaces calls that select it (at once for 0):
+   * AWS frees a deleted load balancer's interfaces a while after the load balancer is gone.
+   */
+  releaseNetworkInterface(id: string, polls: number): void {
+    if (polls <= 0) this.removeNetworkInterface(id);
+    else this.releasing.set(id, polls);
+  }
+
+  /** Counts one poll of an interface being released; true when this poll released it (it is gone). */
+  pollRelease(id: string): boolean {
+    const left = this.releasing.get(id);
+    if (left === undefined) return false;
+    if (left > 1) {
+      this.releasing.set(id, left - 1);
+      return false;
+    }
+    this.removeNetworkInterface(id);
+    return true;
   }
 
   /** Adds an image (e.g. an older or an arm64 Ubuntu image); available at once unless `state` says otherwise. */
@@ -255,6 +291,7 @@ type RecordMaps = Pick<
   | 'volumes'
   | 'snapshots'
   | 'images'
+  | 'launchTemplates'
 >;
 
 /** Id prefix, store map, ARN resource type and NotFound error of every taggable kind. */
@@ -293,6 +330,12 @@ const RESOURCE_KINDS: readonly {
   { prefix: 'vol', map: 'volumes', resourceType: 'volume', notFound: notFound.volume },
   { prefix: 'snap', map: 'snapshots', resourceType: 'snapshot', notFound: notFound.snapshot },
   { prefix: 'ami', map: 'images', resourceType: 'image', notFound: notFound.image },
+  {
+    prefix: 'lt',
+    map: 'launchTemplates',
+    resourceType: 'launch-template',
+    notFound: notFound.launchTemplate,
+  },
 ];
 
 function found<T>(map: ReadonlyMap<string, T>, id: string | undefined, missing: (id: string) => Error): T {
