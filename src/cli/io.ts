@@ -5,6 +5,7 @@
 import type { EventEmitter } from 'node:events';
 import type { AwsClientOptions, AwsClients } from '../aws/clients.js';
 import type { HttpProbe, Timing } from '../engine/step.js';
+import type { Prompts } from '../init/prompts.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -24,4 +25,6 @@ export interface CliIo {
   concurrency: number;
   /** HTTP GET used for GitLab's readiness URL; tests inject a fake. */
   httpProbe: HttpProbe;
+  /** The init wizard's questions (asked only when isTTY); tests inject scripted answers. */
+  prompts: Prompts;
 }

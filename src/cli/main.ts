@@ -6,10 +6,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { createAwsClients } from '../aws/clients.js';
 import { ExitCode } from '../engine/errors.js';
 import { PRODUCTION_TIMING } from '../engine/step.js';
-import { askToType } from '../ui/prompts.js';
+import { askToType, createTerminalPrompts } from '../ui/prompts.js';
 import { fetchProbe } from './http-probe.js';
 import { applyCommand } from './commands/apply.js';
+import { costCommand } from './commands/cost.js';
 import { destroyCommand } from './commands/destroy.js';
+import { addInitOptions, INIT_DESCRIPTION, initCommand, initOptionsFrom } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
 import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
@@ -30,14 +32,21 @@ Exit codes:
   6    cancelled at a confirmation prompt
   130  interrupted (SIGINT/SIGTERM); state was saved, rerun the same command to resume`;
 
-function defaultIo(): CliIo {
-  // `gitlab-ha plan | head`: a closed pipe ends output quietly instead of crashing with EPIPE.
+let pipeHandlerInstalled = false;
+
+/** `gitlab-ha plan | head`: a closed pipe ends output quietly instead of crashing with EPIPE. */
+function quietOnClosedPipe(): void {
+  if (pipeHandlerInstalled) return;
+  pipeHandlerInstalled = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
       throw error;
     });
   }
+}
+
+function defaultIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -50,6 +59,7 @@ function defaultIo(): CliIo {
     askToType,
     concurrency: 4,
     httpProbe: fetchProbe,
+    prompts: createTerminalPrompts({ input: process.stdin, output: process.stderr }),
   };
 }
 
@@ -74,13 +84,42 @@ function buildProgram(io: CliIo, run: (action: () => Promise<number> | number) =
 
   const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
 
+  addInitOptions(program.command('init').description(INIT_DESCRIPTION)).action((_opts, command: Command) =>
+    run(() => initCommand(initOptionsFrom(command), io)),
+  );
+
   program
     .command('plan')
     .description('show what apply would do; offline (no credentials) unless --live or a state file exists')
     .option('--live', 'read AWS to show create / adopt / noop per resource', false)
-    .addHelpText('after', '\nExample:\n  gitlab-ha plan --config examples/gitlab-ha.yaml')
+    .option(
+      '--show-user-data <step>',
+      "print the cloud-init user data and gitlab.rb of a step's instances (storage, image, auto-scaling); offline",
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gitlab-ha plan --config examples/gitlab-ha.yaml\n  gitlab-ha plan --show-user-data auto-scaling',
+    )
+    .action((_opts, command: Command) => {
+      const opts = command.opts<{ live: boolean; showUserData?: string }>();
+      return run(() => planCommand({ ...globals(command), ...opts }, io));
+    });
+
+  program
+    .command('cost')
+    .description('monthly on-demand cost per resource; offline (bundled prices) unless --live-prices')
+    .option('--live-prices', 'ask the AWS Price List API for current prices (needs credentials)', false)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  gitlab-ha cost --config examples/gitlab-ha.yaml',
+        '  gitlab-ha cost --config gitlab-ha.yaml --live-prices --json',
+      ].join('\n'),
+    )
     .action((_opts, command: Command) =>
-      run(() => planCommand({ ...globals(command), live: command.opts().live as boolean }, io)),
+      run(() => costCommand({ ...globals(command), livePrices: command.opts().livePrices as boolean }, io)),
     );
 
   program
@@ -148,6 +187,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<number> | number) =
 
 /** Runs the CLI and resolves to the exit code; never throws. */
 export async function main(argv: readonly string[], overrides: Partial<CliIo> = {}): Promise<number> {
+  if (overrides.stdout === undefined) quietOnClosedPipe();
   const io: CliIo = { ...defaultIo(), ...overrides };
   let exitCode: number = ExitCode.ok;
   let debug = argv.includes('--debug');

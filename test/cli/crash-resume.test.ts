@@ -69,6 +69,15 @@ describe('crash after a create call, then resume from the state file on disk', (
       'CreateVolume',
       'RunInstances',
       'AttachVolume',
+      'StopInstances',
+      'CreateImage',
+      'CreateLoadBalancer',
+      'ConfigureHealthCheck',
+      'ModifyLoadBalancerAttributes',
+      'CreateLaunchTemplate',
+      'CreateAutoScalingGroup',
+      'PutScalingPolicy',
+      'PutMetricAlarm',
     ]) {
       expect(commands, command).toContain(command);
     }

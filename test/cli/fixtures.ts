@@ -24,7 +24,7 @@ export function configText(options: { nat?: 'single' | 'per-az'; https?: boolean
   ].join('\n');
 }
 
-/** What apply builds for configText() (per-az NAT, two AZs), by resource type. */
+/** What apply builds for configText() (per-az NAT, two AZs), by the resource type in its ARN. */
 export const EXPECTED_COUNTS = {
   vpc: 1,
   'internet-gateway': 1,
@@ -36,15 +36,22 @@ export const EXPECTED_COUNTS = {
   'security-group-rule': 12,
   role: 1,
   'instance-profile': 1,
-  // db-password, redis-auth-token, gitaly-token, gitlab-shell-secret
-  parameter: 4,
+  // db-password, redis-auth-token, gitaly-token, gitlab-shell-secret, gitlab-root-password
+  parameter: 5,
   db: 1,
   subgrp: 1,
   replicationgroup: 1,
   subnetgroup: 1,
-  // the storage node, with its root and data volumes
-  instance: 1,
-  volume: 2,
+  // the storage node and two GitLab nodes (the builder is gone), with their root volumes and the data volume
+  instance: 3,
+  volume: 4,
+  // the GitLab image and its snapshot
+  image: 1,
+  snapshot: 1,
+  loadbalancer: 1,
+  'launch-template': 1,
+  autoScalingGroup: 1,
+  alarm: 2,
 } as const;
 
 /** Counts the resources tagged for the deployment by the type in their ARN (`vpc`, `role`, `db`...). */

@@ -123,7 +123,7 @@ describe('plan', () => {
     // THEN every resource is a create and nothing was contacted
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/offline: AWS was not contacted/);
-    expect(result.stdout).toMatch(/Plan: 46 to create, 0 to adopt, 0 to update, 0 unchanged\./);
+    expect(result.stdout).toMatch(/Plan: 55 to create, 0 to adopt, 0 to update, 0 unchanged\./);
   });
 
   it('reads AWS once a state file exists: noop for what is there, create for what was deleted', async () => {

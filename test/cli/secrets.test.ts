@@ -46,8 +46,8 @@ describe('secrets', () => {
     const destroy = await runCli(['destroy', '--yes', '--json'], { fake, cwd: dir, env });
     expect(destroy.code).toBe(0);
 
-    // THEN there are four secrets, the operator's password among them
-    expect(secrets).toHaveLength(4);
+    // THEN there are five secrets (db, redis, gitaly, gitlab-shell, first root password), the operator's among them
+    expect(secrets).toHaveLength(5);
     expect(secrets).toContain(knownPassword);
     expect(userData.length).toBeGreaterThan(0);
     const streams = [apply, status, plain, destroy].flatMap((r) => [r.stdout, r.stderr]);

@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { HttpProbe, Timing } from '../../src/engine/step.js';
+import type { Prompts } from '../../src/init/prompts.js';
 import type { FakeAws } from './fake-aws/index.js';
 
 export const FAST_TIMING: Timing = {
@@ -41,7 +42,20 @@ export interface CliHarnessOptions {
   signals?: EventEmitter;
   /** GitLab's readiness answers; by default no HTTP probe succeeds (nothing is reachable in tests). */
   httpProbe?: HttpProbe;
+  /** The init wizard's answers (used when isTTY is true); by default any question fails the test. */
+  prompts?: Prompts;
 }
+
+const unexpected = async (): Promise<never> => {
+  throw new Error('this test did not expect a question to be asked');
+};
+const unexpectedPrompts: Prompts = {
+  input: unexpected,
+  number: unexpected,
+  select: unexpected,
+  checkbox: unexpected,
+  confirm: unexpected,
+};
 
 export async function runCli(args: string[], options: CliHarnessOptions): Promise<CliResult> {
   const out = capture();
@@ -57,6 +71,7 @@ export async function runCli(args: string[], options: CliHarnessOptions): Promis
     signals: options.signals ?? new EventEmitter(),
     askToType: async () => answers.shift() ?? '',
     httpProbe: options.httpProbe ?? (async () => ({ error: 'ECONNREFUSED' })),
+    prompts: options.prompts ?? unexpectedPrompts,
     createAws: (clientOptions) => {
       if (!options.fake) throw new Error('this test did not expect AWS to be contacted');
       return options.fake.clients(clientOptions);

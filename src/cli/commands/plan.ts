@@ -6,12 +6,18 @@ import { renderPlan, shouldUseColor } from '../../ui/index.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../session.js';
 import { checkAccount, loadDeployment, makeAws } from '../session.js';
+import { showUserDataCommand } from './show-user-data.js';
 
 export interface PlanOptions {
   live: boolean;
+  /** A step whose instances' user data to print instead of the plan. */
+  showUserData?: string;
 }
 
 export async function planCommand(options: GlobalOptions & PlanOptions, io: CliIo): Promise<number> {
+  if (options.showUserData !== undefined) {
+    return showUserDataCommand({ ...options, showUserData: options.showUserData }, io);
+  }
   const { config, state } = await loadDeployment(options, io);
   const live = options.live || state.exists;
   const aws = live ? makeAws(config, options, io) : null;
