@@ -14,6 +14,8 @@ export const AwsErrorCode = {
   alreadyAssociated: 'Resource.AlreadyAssociated',
   ipInUse: 'InvalidIPAddress.InUse',
   gatewayNotAttached: 'Gateway.NotAttached',
+  /** A snapshot a registered AMI still maps: deregister the image first. */
+  snapshotInUse: 'InvalidSnapshot.InUse',
   // IAM
   noSuchEntity: 'NoSuchEntity',
   entityAlreadyExists: 'EntityAlreadyExists',

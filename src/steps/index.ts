@@ -1,9 +1,10 @@
-/**
- * The registered steps, in the guide's order. Steps of later issues (image, load-balancer, auto-scaling) join this list as they are built.
- */
+/** The registered steps, in the guide's order (design.md section 1). */
 import type { Step } from '../engine/step.js';
+import { autoScalingStep } from './auto-scaling/index.js';
 import { databaseStep } from './database/index.js';
 import { identityStep } from './identity/index.js';
+import { imageStep } from './image/index.js';
+import { loadBalancerStep } from './load-balancer/index.js';
 import { networkStep } from './network/index.js';
 import { redisStep } from './redis/index.js';
 import { securityStep } from './security/index.js';
@@ -16,4 +17,7 @@ export const STEPS: readonly Step[] = [
   databaseStep,
   redisStep,
   storageStep,
+  imageStep,
+  loadBalancerStep,
+  autoScalingStep,
 ];
