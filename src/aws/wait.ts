@@ -169,14 +169,18 @@ export async function retryWhile<T>(
   isRetryable: (error: unknown) => boolean,
   action: () => Promise<T>,
 ): Promise<T> {
-  let lastError: unknown;
+  // The first try is not a wait: only a refusal starts one (and its wait.start event).
+  try {
+    return await action();
+  } catch (error) {
+    if (!isRetryable(error)) throw error;
+  }
   return pollUntil<T>(ctx, spec, async () => {
     try {
       return { done: true, value: await action() };
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      lastError = error;
-      return { done: false, state: (lastError as Error).message };
+      return { done: false, state: (error as Error).message };
     }
   });
 }
