@@ -128,11 +128,12 @@ export async function awsFind<T>(
   what: string,
   request: () => Promise<T | undefined>,
   resourceId: string,
+  isGone: (error: unknown) => boolean = isNotFound,
 ): Promise<T | undefined> {
   try {
     return await request();
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isGone(error)) return undefined;
     throw translateAwsError(what, error, resourceId);
   }
 }
@@ -142,11 +143,12 @@ export async function awsDelete(
   what: string,
   request: () => Promise<unknown>,
   resourceId: string,
+  isGone: (error: unknown) => boolean = isNotFound,
 ): Promise<void> {
   try {
     await request();
   } catch (error) {
-    if (isNotFound(error)) return;
+    if (isGone(error)) return;
     throw translateAwsError(what, error, resourceId);
   }
 }

@@ -3,7 +3,7 @@
  * AutoScalingGroup 'x' not found", "Group x not found"), a code that also covers real input
  * mistakes, so src/aws/errors.ts's isNotFound cannot treat it as gone. Here it is read from the message.
  */
-import { awsErrorCode, isNotFound, translateAwsError } from '../../aws/errors.js';
+import { awsDelete, awsErrorCode, awsFind, isNotFound } from '../../aws/errors.js';
 
 export function isAutoScalingNotFound(error: unknown): boolean {
   if (awsErrorCode(error) !== 'ValidationError') return false;
@@ -16,29 +16,19 @@ function isGone(error: unknown): boolean {
 }
 
 /** awsFind for Auto Scaling: a "not found" ValidationError means the thing is gone. */
-export async function autoScalingFind<T>(
+export function autoScalingFind<T>(
   what: string,
   request: () => Promise<T | undefined>,
   resourceId: string,
 ): Promise<T | undefined> {
-  try {
-    return await request();
-  } catch (error) {
-    if (isGone(error)) return undefined;
-    throw translateAwsError(what, error, resourceId);
-  }
+  return awsFind(what, request, resourceId, isGone);
 }
 
 /** awsDelete for Auto Scaling: deleting what is already gone succeeds. */
-export async function autoScalingDelete(
+export function autoScalingDelete(
   what: string,
   request: () => Promise<unknown>,
   resourceId: string,
 ): Promise<void> {
-  try {
-    await request();
-  } catch (error) {
-    if (isGone(error)) return;
-    throw translateAwsError(what, error, resourceId);
-  }
+  return awsDelete(what, request, resourceId, isGone);
 }

@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  DescribeInstancesCommand,
   RunInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
@@ -19,12 +18,13 @@ import {
 import type { Instance, RunInstancesCommandInput, _InstanceType } from '@aws-sdk/client-ec2';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
 import { createWithFreshToken } from '../../aws/client-token.js';
-import { awsCall, awsDelete, awsFind } from '../../aws/errors.js';
+import { awsCall, awsDelete } from '../../aws/errors.js';
 import { retryWhileProfilePropagates } from '../../aws/iam-propagation.js';
 import type { Tag } from '../../aws/tags.js';
-import { ec2TagFilters, tagValue } from '../../aws/tags.js';
+import { tagValue } from '../../aws/tags.js';
 import type { BaseImage } from '../../aws/ubuntu-ami.js';
 import { waitWithSdk } from '../../aws/wait.js';
+import { LIVE_INSTANCE_STATES, findLiveInstance, findLiveInstancesByTags } from '../../aws/ec2-instances.js';
 import type { Config } from '../../config/schema.js';
 import type { StepContext } from '../../engine/step.js';
 import { bootstrapLogParameterName } from '../../gitlab/bootstrap-protocol.js';
@@ -39,7 +39,6 @@ export type ImageCtx = Pick<StepContext, 'aws' | 'config' | 'events' | 'signal' 
 type Spec<R> = CreatableSpec<R> & DeletableSpec<R>;
 
 /** Instances that still exist; shutting-down and terminated ones are gone for gitlab-ha. */
-const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped'];
 export const BUILDER_LABEL = 'image builder';
 
 export function builderInstanceType(config: Config): string {
@@ -100,15 +99,7 @@ export function builderClientTokenBase(deployment: string, request: BuilderReque
 }
 
 export function findBuilderInstance(ctx: Pick<ImageCtx, 'aws'>, id: string): Promise<Instance | undefined> {
-  return awsFind(
-    'describing EC2 instance',
-    async () => {
-      const instance = (await ctx.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })))
-        .Reservations?.[0]?.Instances?.[0];
-      return instance && LIVE_INSTANCE_STATES.includes(instance.State?.Name ?? '') ? instance : undefined;
-    },
-    id,
-  );
+  return findLiveInstance(ctx.aws, id);
 }
 
 /**
@@ -125,19 +116,8 @@ export function builderSpec(ctx: ImageCtx, launch?: () => Promise<BuilderRequest
     idOf: (i) => i.InstanceId!,
     tagsOf: (i) => i.Tags,
     findById: (id) => findBuilderInstance(ctx, id),
-    findByTags: async () =>
-      (
-        await awsCall(`finding the EC2 ${BUILDER_LABEL} by tags`, () =>
-          ec2.send(
-            new DescribeInstancesCommand({
-              Filters: [
-                ...ec2TagFilters(ctx.config.name, ctx.step, role),
-                { Name: 'instance-state-name', Values: LIVE_INSTANCE_STATES },
-              ],
-            }),
-          ),
-        )
-      ).Reservations?.flatMap((r) => r.Instances ?? []) ?? [],
+    findByTags: () =>
+      findLiveInstancesByTags(ctx.aws, { deployment: ctx.config.name, step: ctx.step, role }, BUILDER_LABEL),
     create: async () => {
       if (!launch) throw new Error('image: launching the builder needs its launch request');
       const request = await launch();

@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  DescribeInstancesCommand,
   RunInstancesCommand,
   StartInstancesCommand,
   TerminateInstancesCommand,
@@ -17,13 +16,13 @@ import {
 import type { Instance, RunInstancesCommandInput, _InstanceType } from '@aws-sdk/client-ec2';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
 import { createWithFreshToken } from '../../aws/client-token.js';
-import { awsCall, awsDelete, awsFind } from '../../aws/errors.js';
+import { awsCall, awsDelete } from '../../aws/errors.js';
 import { retryWhileProfilePropagates } from '../../aws/iam-propagation.js';
 import type { Tag } from '../../aws/tags.js';
-import { ec2TagFilters } from '../../aws/tags.js';
 import type { BaseImage } from '../../aws/ubuntu-ami.js';
 import { describeBaseImageChoice } from '../../aws/ubuntu-ami.js';
 import { waitWithSdk } from '../../aws/wait.js';
+import { LIVE_INSTANCE_STATES, findLiveInstance, findLiveInstancesByTags } from '../../aws/ec2-instances.js';
 import type { Config } from '../../config/schema.js';
 import { bootstrapLogParameterName } from '../../gitlab/bootstrap-protocol.js';
 import { encodeUserData } from '../../gitlab/cloud-config.js';
@@ -42,7 +41,6 @@ import type { StorageCtx } from './volume.js';
 type Spec<R> = CreatableSpec<R> & DeletableSpec<R>;
 
 /** Instances that still exist; shutting-down and terminated ones are gone for gitlab-ha. */
-const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped'];
 const LABEL = 'storage node';
 /** The config field that overrides the Ubuntu lookup for this node. */
 export const BASE_AMI_CONFIG_PATH = 'storage.baseAmi';
@@ -133,19 +131,8 @@ export function storageNodeSpec(
       availabilityZone: i.Placement?.AvailabilityZone ?? null,
     }),
     findById: (id) => findInstance(ctx, id),
-    findByTags: async () =>
-      (
-        await awsCall(`finding the EC2 ${LABEL} by tags`, () =>
-          ec2.send(
-            new DescribeInstancesCommand({
-              Filters: [
-                ...ec2TagFilters(ctx.config.name, ctx.step, role),
-                { Name: 'instance-state-name', Values: LIVE_INSTANCE_STATES },
-              ],
-            }),
-          ),
-        )
-      ).Reservations?.flatMap((r) => r.Instances ?? []) ?? [],
+    findByTags: () =>
+      findLiveInstancesByTags(ctx.aws, { deployment: ctx.config.name, step: ctx.step, role }, LABEL),
     create: async () => {
       if (!launch) throw new Error('storage: launching the storage node needs its launch request');
       const { request, dataVolumeId } = await launch();
@@ -195,15 +182,7 @@ export function storageNodeSpec(
 }
 
 export function findInstance(ctx: Pick<StorageCtx, 'aws'>, id: string): Promise<Instance | undefined> {
-  return awsFind(
-    'describing EC2 instance',
-    async () => {
-      const instance = (await ctx.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })))
-        .Reservations?.[0]?.Instances?.[0];
-      return instance && LIVE_INSTANCE_STATES.includes(instance.State?.Name ?? '') ? instance : undefined;
-    },
-    id,
-  );
+  return findLiveInstance(ctx.aws, id);
 }
 
 /**

@@ -1,0 +1,43 @@
+/**
+ * Looking up the tool's own EC2 instances (the storage node, the image builder). Terminated and
+ * shutting-down instances stay visible in EC2 for an hour; to the tool they are gone.
+ */
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import type { Instance } from '@aws-sdk/client-ec2';
+import type { AwsClients } from './clients.js';
+import { awsCall, awsFind } from './errors.js';
+import { ec2TagFilters } from './tags.js';
+
+export const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped'];
+
+/** The instance with this id, unless it is gone (or going). */
+export function findLiveInstance(aws: Pick<AwsClients, 'ec2'>, id: string): Promise<Instance | undefined> {
+  return awsFind(
+    'describing EC2 instance',
+    async () => {
+      const instance = (await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })))
+        .Reservations?.[0]?.Instances?.[0];
+      return instance && LIVE_INSTANCE_STATES.includes(instance.State?.Name ?? '') ? instance : undefined;
+    },
+    id,
+  );
+}
+
+/** Live instances carrying a step role's tags. */
+export async function findLiveInstancesByTags(
+  aws: Pick<AwsClients, 'ec2'>,
+  tags: { deployment: string; step: string; role: string },
+  label: string,
+): Promise<Instance[]> {
+  const out = await awsCall(`finding the EC2 ${label} by tags`, () =>
+    aws.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          ...ec2TagFilters(tags.deployment, tags.step, tags.role),
+          { Name: 'instance-state-name', Values: LIVE_INSTANCE_STATES },
+        ],
+      }),
+    ),
+  );
+  return out.Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
+}
