@@ -12,7 +12,8 @@ import { applyCommand } from './commands/apply.js';
 import { costCommand } from './commands/cost.js';
 import { destroyCommand } from './commands/destroy.js';
 import { addInitOptions, INIT_DESCRIPTION, initCommand, initOptionsFrom } from './commands/init.js';
-import { planCommand } from './commands/plan.js';
+import { DETAILED_EXIT_CODE, planCommand } from './commands/plan.js';
+import type { PlanOptions } from './commands/plan.js';
 import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
 import { unlockCommand } from './commands/unlock.js';
@@ -30,7 +31,25 @@ Exit codes:
   4    another run holds the state lock (see "gitlab-ha unlock")
   5    credentials missing, or they point at another AWS account than the deployment
   6    cancelled at a confirmation prompt
-  130  interrupted (SIGINT/SIGTERM); state was saved, rerun the same command to resume`;
+  130  interrupted (SIGINT/SIGTERM); state was saved, rerun the same command to resume
+"gitlab-ha plan --detailed-exitcode" exits 0 (no changes), 2 (changes) or 1 (any error) instead.`;
+
+const PLAN_HELP = `
+Shows per step what apply would create, adopt, update or leave; the waves the steps run in (the
+steps of a wave run concurrently); the estimated time from typical AWS creation times along the
+critical path; and the monthly cost (per resource: gitlab-ha cost).
+
+Exit codes with --detailed-exitcode (as terraform plan):
+  0    no changes: AWS matches the config
+  1    error, of any kind (invalid input included)
+  2    changes: apply would create, adopt, update or delete something
+Without it, plan exits 0 and errors keep the codes listed in "gitlab-ha --help".
+
+Examples:
+  gitlab-ha plan --config examples/gitlab-ha.yaml
+  gitlab-ha plan --live --json
+  gitlab-ha plan --detailed-exitcode || [ $? -eq 2 ]   # CI: fail on errors only
+  gitlab-ha plan --show-user-data auto-scaling`;
 
 let pipeHandlerInstalled = false;
 
@@ -92,16 +111,19 @@ function buildProgram(io: CliIo, run: (action: () => Promise<number> | number) =
     .command('plan')
     .description('show what apply would do; offline (no credentials) unless --live or a state file exists')
     .option('--live', 'read AWS to show create / adopt / noop per resource', false)
+    .option('--verbose', 'also list the resources of steps with nothing to do', false)
+    .option(
+      '--detailed-exitcode',
+      'for CI: exit 0 when there is nothing to change, 2 when there are changes, 1 on any error',
+      false,
+    )
     .option(
       '--show-user-data <step>',
       "print the cloud-init user data and gitlab.rb of a step's instances (storage, image, auto-scaling); offline",
     )
-    .addHelpText(
-      'after',
-      '\nExamples:\n  gitlab-ha plan --config examples/gitlab-ha.yaml\n  gitlab-ha plan --show-user-data auto-scaling',
-    )
+    .addHelpText('after', PLAN_HELP)
     .action((_opts, command: Command) => {
-      const opts = command.opts<{ live: boolean; showUserData?: string }>();
+      const opts = command.opts<PlanOptions & { live: boolean }>();
       return run(() => planCommand({ ...globals(command), ...opts }, io));
     });
 
@@ -195,17 +217,24 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
     exitCode = await action();
   };
   const program = buildProgram(io, run);
+  let subcommand: string | undefined;
+  program.hook('preSubcommand', (_program, chosen) => {
+    subcommand = chosen.name();
+  });
+  // Read from argv, not the parsed options: a usage error stops parsing before the flag is seen.
+  const errorCode = (code: number) =>
+    subcommand === 'plan' && argv.includes('--detailed-exitcode') ? DETAILED_EXIT_CODE.error : code;
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here with code 0; usage errors are invalid input.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
+      return error.exitCode === 0 ? ExitCode.ok : errorCode(ExitCode.invalidInput);
     }
     debug ||= Boolean((program.opts() as Partial<GlobalOptions>).debug);
     const { text, exitCode: code } = describeError(error, { debug });
     io.stderr.write(`${text}\n`);
-    return code;
+    return errorCode(code);
   }
   return exitCode;
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { StepPlan, StepStatus } from '../../src/engine/step.js';
 import type { RunSummary } from '../../src/engine/summary.js';
 import type { DeploymentState } from '../../src/state/schema.js';
-import { formatDuration, renderPlan, renderStatus, renderSummary } from '../../src/ui/index.js';
+import type { CostEstimate } from '../../src/cost/index.js';
+import {
+  formatDuration,
+  renderPlan,
+  renderPlanOutlook,
+  renderStatus,
+  renderSummary,
+} from '../../src/ui/index.js';
 import { APPLY_SUMMARY } from './apply-events.js';
 
 const ESC = String.fromCharCode(27);
@@ -163,12 +170,12 @@ describe('renderPlan', () => {
     expect(text).toMatchInlineSnapshot(`
       "(offline: AWS was not contacted; every resource is shown as a create)
 
-      network (create)
+      network (create): 3 to create
         + create  ec2:vpc               vpc                       cidr=10.0.0.0/16
         + create  ec2:subnet            subnet/public/eu-west-1a  cidr=10.0.0.0/24  az=eu-west-1a
         + create  ec2:internet-gateway  igw
 
-      security (create)
+      security (create): 2 to create
         + create  ec2:security-group    sg/lb                     ingress=80,443
         + create  ec2:security-group    sg/app                    ingress=80,22 from lb
 
@@ -179,23 +186,104 @@ describe('renderPlan', () => {
 
   it('shows adopted, unchanged and updated resources with their ids and reasons', () => {
     // GIVEN a live plan mixing noop, adopt, create and update, and a step without resources
-    // WHEN it is rendered without colour
-    const text = renderPlan(LIVE_PLANS, { color: false });
+    // WHEN it is rendered without colour, verbose (steps with nothing to do listed too)
+    const text = renderPlan(LIVE_PLANS, { color: false, verbose: true });
 
     // THEN each action has its symbol, ids line up, reasons follow, and the footer counts them
     expect(text).toMatchInlineSnapshot(`
-      "network (adopt)
+      "network (adopt): 1 to create, 1 to adopt, 1 unchanged
         · noop    ec2:vpc               vpc             vpc-0abc     (recorded in state and present)
         = adopt   ec2:internet-gateway  igw             igw-0d4      (found by tags)
         + create  ec2:nat-gateway       nat/eu-west-1a               subnet=subnet/public/eu-west-1a
 
-      database (update)
+      database (update): 1 to update
         ~ update  rds:db-instance       instance        acme-gitlab  instanceClass=db.r6g.large  multiAz=true  (instance class differs from the config)
 
-      identity (noop)
-        (no resources)
+      identity (noop): no resources
 
       Plan: 1 to create, 1 to adopt, 1 to update, 1 unchanged.
+      "
+    `);
+  });
+});
+
+describe('renderPlan of a live plan with titles', () => {
+  it('folds a step with nothing to do into its header line; titles start in one column', () => {
+    // GIVEN a live plan whose network and identity steps have nothing to do
+    const plans: StepPlan[] = [
+      {
+        step: 'network',
+        action: 'noop',
+        live: true,
+        resources: [{ role: 'vpc', type: 'ec2:vpc', action: 'noop', id: 'vpc-0abc' }],
+      },
+      {
+        step: 'identity',
+        action: 'noop',
+        live: true,
+        resources: [
+          { role: 'role', type: 'iam:role', action: 'noop', id: 'acme-gitlab-node' },
+          { role: 'instance-profile', type: 'iam:instance-profile', action: 'noop', id: 'acme-gitlab-node' },
+        ],
+      },
+      LIVE_PLANS[1]!,
+    ];
+    const titles = { network: 'Network', identity: 'Identity', database: 'Database (RDS PostgreSQL)' };
+
+    // WHEN it is rendered with the steps' titles
+    const text = renderPlan(plans, { color: false, titles });
+
+    // THEN the unchanged steps are one line each, kept together, and the footer says how to see them
+    expect(text).toMatchInlineSnapshot(`
+      "network (noop)     Network: 1 unchanged
+      identity (noop)    Identity: 2 unchanged
+
+      database (update)  Database (RDS PostgreSQL): 1 to update
+        ~ update  rds:db-instance  instance  acme-gitlab  instanceClass=db.r6g.large  multiAz=true  (instance class differs from the config)
+
+      Plan: 0 to create, 0 to adopt, 1 to update, 3 unchanged.
+      2 steps with nothing to do shown on one line; --verbose lists their resources.
+      "
+    `);
+  });
+});
+
+describe('renderPlanOutlook', () => {
+  const cost: CostEstimate = {
+    currency: 'USD',
+    region: 'eu-west-1',
+    hoursPerMonth: 730,
+    pricesAsOf: '2025-01-01',
+    bundledPricesAsOf: '2025-01-01',
+    autoScaling: { min: 2, max: 2 },
+    lines: [],
+    totalAtMin: 1234.5,
+    totalAtMax: 1234.5,
+    unknown: ['EC2 instance type x9.huge in eu-west-1'],
+    notIncluded: [],
+  };
+
+  it('says "under a minute" for a short run, one total for a fixed-size group, and the unknown prices', () => {
+    // GIVEN a run of only the load balancer (5 s), a group of 2 to 2 nodes, and an unknown price
+    const estimate = {
+      minutes: 5 / 60,
+      criticalPath: [{ step: 'load-balancer' as const, minutes: 5 / 60 }],
+      perStep: [{ step: 'load-balancer' as const, minutes: 5 / 60, startsAt: 0, endsAt: 5 / 60 }],
+    };
+    // WHEN the outlook is rendered
+    const text = renderPlanOutlook(
+      { waves: [['network', 'identity'], ['security']], estimate, cost },
+      { color: false },
+    );
+    // THEN each of the three is phrased for its case
+    expect(text).toMatchInlineSnapshot(`
+      "Runs in 2 waves (the steps of a wave run concurrently):
+        1. network, identity  2. security
+      Estimated time: under a minute (typical AWS creation times); critical path in minutes:
+        load-balancer 0.1
+      Monthly cost: $1,234.50 with 2 GitLab nodes
+        on-demand USD, AWS list prices as of 2025-01-01 (bundled); per resource: gitlab-ha cost
+        unknown prices, left out of the totals (never guessed): EC2 instance type x9.huge in eu-west-1
       "
     `);
   });
