@@ -15,6 +15,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { parseConfig } from '../src/config/index.js';
+import { estimateDuration } from '../src/engine/duration.js';
+import { runPlan } from '../src/engine/runner.js';
+import { STEPS } from '../src/steps/index.js';
 import { FakeAws } from '../test/support/fake-aws/index.js';
 import type { FakeLatency } from '../test/support/fake-aws/index.js';
 import { PassThrough } from 'node:stream';
@@ -102,6 +106,14 @@ async function cli(fake: FakeAws, dir: string, args: string[], pollSeconds: numb
   };
 }
 
+/** What `gitlab-ha plan` estimates for CONFIG on an empty account (everything a create). */
+async function planEstimate(): Promise<number> {
+  const { config } = parseConfig(CONFIG, 'bench.yaml');
+  const state = { snapshot: { steps: {} } } as unknown as Parameters<typeof runPlan>[0]['state'];
+  const plans = await runPlan({ config, state }, { steps: STEPS, aws: null });
+  return estimateDuration(STEPS, plans, config).minutes;
+}
+
 async function workdir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gitlab-ha-bench-'));
   await writeFile(path.join(dir, 'gitlab-ha.yaml'), CONFIG);
@@ -162,6 +174,9 @@ describe('apply', () => {
       );
       line(
         `  measured: exit ${apply.code}, ${(apply.ms / 1000).toFixed(2)} s real = ${modelMinutes.toFixed(1)} model minutes, ${apply.calls} API calls`,
+      );
+      line(
+        `  the tool's own estimate (gitlab-ha plan: critical path over its step graph): ${(await planEstimate()).toFixed(1)} min`,
       );
       line(
         '  model schedules (latency-model.md): strict guide order ~53 min; whole steps overlapped ~34 min;',
