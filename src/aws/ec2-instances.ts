@@ -2,8 +2,11 @@
  * Looking up the tool's own EC2 instances (the storage node, the image builder). Terminated and
  * shutting-down instances stay visible in EC2 for an hour; to the tool they are gone.
  */
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import type { Instance } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import type { Instance, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import type { StepContext } from '../engine/step.js';
+import { createWithFreshToken } from './client-token.js';
+import { retryWhileProfilePropagates } from './iam-propagation.js';
 import type { AwsClients } from './clients.js';
 import { awsCall, awsFind } from './errors.js';
 import { ec2TagFilters } from './tags.js';
@@ -40,4 +43,33 @@ export async function findLiveInstancesByTags(
     ),
   );
   return out.Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
+}
+
+/**
+ * RunInstances for one of the tool's nodes, idempotent by ClientToken: a retry after a crash gets the
+ * same instance back, and a token whose instance is already gone moves on to the next token of the
+ * sequence. A new instance profile that IAM has not propagated yet is retried (see iam-propagation).
+ */
+export function launchInstance(
+  ctx: Pick<StepContext, 'aws' | 'events' | 'signal' | 'timing'>,
+  label: string,
+  tokenBase: string,
+  request: RunInstancesCommandInput,
+): Promise<Instance> {
+  return createWithFreshToken(
+    `the ${label}`,
+    tokenBase,
+    (token) =>
+      retryWhileProfilePropagates(
+        ctx,
+        async () =>
+          (
+            await awsCall(`launching the EC2 ${label} (${request.InstanceType})`, () =>
+              ctx.aws.ec2.send(new RunInstancesCommand({ ...request, ClientToken: token })),
+            )
+          ).Instances![0]!,
+        request.IamInstanceProfile?.Arn,
+      ),
+    (instance) => !LIVE_INSTANCE_STATES.includes(instance.State?.Name ?? ''),
+  );
 }

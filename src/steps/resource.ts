@@ -5,7 +5,13 @@
  */
 import { createdByTool } from '../aws/tags.js';
 import { exactlyOneOrNone } from '../aws/find.js';
-import type { DestroyContext, PlanContext, PlannedResource, StepContext } from '../engine/step.js';
+import type {
+  DestroyContext,
+  PlanContext,
+  PlannedResource,
+  ResourceStatus,
+  StepContext,
+} from '../engine/step.js';
 import type { JsonValue } from '../state/schema.js';
 
 type Tags = { Key?: string; Value?: string }[] | undefined;
@@ -156,4 +162,22 @@ export async function destroyResource<R>(ctx: DestroyContext, spec: DeletableSpe
   await spec.delete(live);
   await ctx.forget(spec.role);
   ctx.events.info('resource.delete', `deleted ${spec.label} ${id}`, { type: spec.type, role: spec.role, id });
+}
+
+/** A resource's line in `status`: healthy when nothing is wrong, with what is wrong as its drift. */
+export function resourceStatus(
+  role: string,
+  type: string,
+  id: string | undefined,
+  state: string,
+  problems: readonly string[],
+): ResourceStatus {
+  return {
+    role,
+    type,
+    ...(id ? { id } : {}),
+    state,
+    healthy: problems.length === 0,
+    ...(problems.length > 0 ? { drift: problems.join('; ') } : {}),
+  };
 }

@@ -15,6 +15,7 @@ import { launchTemplateSpec } from './launch-template.js';
 import { describeNode, isServing, readNodes } from './nodes.js';
 import type { Direction } from './scaling.js';
 import { DIRECTIONS, alarmName, alarmSpec, policyName, policySpec } from './scaling.js';
+import { resourceStatus } from '../resource.js';
 
 function outputsIfDone(ctx: StepContext, step: StepId): StepOutputs | undefined {
   try {
@@ -33,23 +34,6 @@ export async function probeReadiness(ctx: Pick<StepContext, 'config' | 'httpProb
   const result = await ctx.httpProbe(readinessUrl(ctx.config));
   if ('error' in result) return `unreachable: ${result.error}`;
   return result.status === 200 ? 'ready (200)' : `not ready (HTTP ${result.status})`;
-}
-
-function status(
-  role: string,
-  type: string,
-  id: string | undefined,
-  state: string,
-  problems: string[],
-): ResourceStatus {
-  return {
-    role,
-    type,
-    ...(id ? { id } : {}),
-    state,
-    healthy: problems.length === 0,
-    ...(problems.length > 0 ? { drift: problems.join('; ') } : {}),
-  };
 }
 
 async function templateAmi(
@@ -93,7 +77,7 @@ export async function inspectAutoScaling(ctx: StepContext): Promise<StepStatus> 
   const groupVersion = group?.LaunchTemplate?.Version;
   const ami = template ? await templateAmi(ctx, template.LaunchTemplateId!, groupVersion) : undefined;
   add(
-    status(
+    resourceStatus(
       ASG_ROLES.launchTemplate,
       ASG_TYPES.launchTemplate,
       templateId,
@@ -111,7 +95,7 @@ export async function inspectAutoScaling(ctx: StepContext): Promise<StepStatus> 
   const serving = nodes.filter(isServing).length;
   const min = group?.MinSize ?? config.autoScaling.min;
   add(
-    status(
+    resourceStatus(
       ASG_ROLES.group,
       ASG_TYPES.group,
       group?.AutoScalingGroupName ?? recordedGroup?.id,
@@ -128,7 +112,7 @@ export async function inspectAutoScaling(ctx: StepContext): Promise<StepStatus> 
   );
   for (const node of nodes) {
     add(
-      status(
+      resourceStatus(
         `${ASG_ROLES.node}/${node.availabilityZone}`,
         ASG_TYPES.instance,
         node.instanceId,
@@ -144,7 +128,7 @@ export async function inspectAutoScaling(ctx: StepContext): Promise<StepStatus> 
       ? await policySpec(ctx, direction, { name, tags: group.Tags }).findById(policyName(config, direction))
       : undefined;
     add(
-      status(
+      resourceStatus(
         DIRECTIONS[direction].policyRole,
         ASG_TYPES.policy,
         policy?.PolicyARN ?? ctx.recorded(DIRECTIONS[direction].policyRole)?.id,
@@ -156,7 +140,7 @@ export async function inspectAutoScaling(ctx: StepContext): Promise<StepStatus> 
     const alarmState = found?.alarm.StateValue ?? 'missing';
     alarmStates[alarmName(config, direction)] = alarmState;
     add(
-      status(
+      resourceStatus(
         DIRECTIONS[direction].alarmRole,
         ASG_TYPES.alarm,
         alarmName(config, direction),

@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  RunInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
   waitUntilInstanceRunning,
@@ -17,14 +16,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Instance, RunInstancesCommandInput, _InstanceType } from '@aws-sdk/client-ec2';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
-import { createWithFreshToken } from '../../aws/client-token.js';
 import { awsCall, awsDelete } from '../../aws/errors.js';
-import { retryWhileProfilePropagates } from '../../aws/iam-propagation.js';
 import type { Tag } from '../../aws/tags.js';
 import { tagValue } from '../../aws/tags.js';
 import type { BaseImage } from '../../aws/ubuntu-ami.js';
 import { waitWithSdk } from '../../aws/wait.js';
-import { LIVE_INSTANCE_STATES, findLiveInstance, findLiveInstancesByTags } from '../../aws/ec2-instances.js';
+import { findLiveInstance, findLiveInstancesByTags, launchInstance } from '../../aws/ec2-instances.js';
 import type { Config } from '../../config/schema.js';
 import type { StepContext } from '../../engine/step.js';
 import { bootstrapLogParameterName } from '../../gitlab/bootstrap-protocol.js';
@@ -107,7 +104,6 @@ export function findBuilderInstance(ctx: Pick<ImageCtx, 'aws'>, id: string): Pro
  * it is needed only to create the builder.
  */
 export function builderSpec(ctx: ImageCtx, launch?: () => Promise<BuilderRequest>): Spec<Instance> {
-  const { ec2 } = ctx.aws;
   const role = IMAGE_ROLES.builder;
   return {
     role,
@@ -121,24 +117,9 @@ export function builderSpec(ctx: ImageCtx, launch?: () => Promise<BuilderRequest
     create: async () => {
       if (!launch) throw new Error('image: launching the builder needs its launch request');
       const request = await launch();
-      return createWithFreshToken(
-        `the ${BUILDER_LABEL}`,
-        builderClientTokenBase(ctx.config.name, request),
-        (token) =>
-          retryWhileProfilePropagates(
-            ctx,
-            async () =>
-              (
-                await awsCall(`launching the EC2 ${BUILDER_LABEL} (${request.InstanceType})`, () =>
-                  ec2.send(new RunInstancesCommand({ ...request, ClientToken: token })),
-                )
-              ).Instances![0]!,
-            request.IamInstanceProfile?.Arn,
-          ),
-        // A token used by an earlier builder (terminated after its image was made, or after it
-        // failed) answers with that builder: then the next token of the sequence launches a new one.
-        (instance) => !LIVE_INSTANCE_STATES.includes(instance.State?.Name ?? ''),
-      );
+      // A token used by an earlier builder (terminated after its image was made, or after it
+      // failed) answers with that builder: then the next token of the sequence launches a new one.
+      return launchInstance(ctx, BUILDER_LABEL, builderClientTokenBase(ctx.config.name, request), request);
     },
     delete: (instance) => terminateBuilder(ctx, instance.InstanceId!),
   };

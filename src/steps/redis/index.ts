@@ -12,7 +12,6 @@ import type {
   PlanAction,
   PlanContext,
   PlannedResource,
-  ResourceStatus,
   Step,
   StepContext,
   StepOutputs,
@@ -20,7 +19,14 @@ import type {
   StepResult,
   StepStatus,
 } from '../../engine/step.js';
-import { destroyDeletes, destroyResource, ensureResource, findLive, planResource } from '../resource.js';
+import {
+  destroyDeletes,
+  destroyResource,
+  ensureResource,
+  findLive,
+  planResource,
+  resourceStatus,
+} from '../resource.js';
 import { deleteSecret, ensureSecret, readSecret, secretExists, secretParameterName } from '../secrets.js';
 import type { LiveRedis } from './drift.js';
 import { primaryEndpoint, redisDrift, redisStatusOutputs } from './drift.js';
@@ -255,23 +261,6 @@ async function planRedis(ctx: PlanContext): Promise<StepPlan> {
   return { step: 'redis', action: summaryAction(resources), resources, live: true };
 }
 
-function statusOf(
-  role: string,
-  type: string,
-  id: string | undefined,
-  state: string,
-  problems: string[],
-): ResourceStatus {
-  return {
-    role,
-    type,
-    ...(id ? { id } : {}),
-    state,
-    healthy: problems.length === 0,
-    ...(problems.length > 0 ? { drift: problems.join('; ') } : {}),
-  };
-}
-
 async function inspectRedis(ctx: StepContext): Promise<StepStatus> {
   const network = (() => {
     try {
@@ -317,15 +306,15 @@ async function inspectRedis(ctx: StepContext): Promise<StepStatus> {
 
   drift.push(...subnetProblems, ...secretProblems, ...groupProblems);
   const resources = [
-    statusOf(
+    resourceStatus(
       ROLES.subnetGroup,
       TYPES.subnetGroup,
       subnetId,
       subnetGroup ? 'available' : 'missing',
       subnetProblems,
     ),
-    statusOf(SECRET_ROLE, SECRET_TYPE, secretId, secretPresent ? 'present' : 'missing', secretProblems),
-    statusOf(ROLES.replicationGroup, TYPES.replicationGroup, groupId, groupState, groupProblems),
+    resourceStatus(SECRET_ROLE, SECRET_TYPE, secretId, secretPresent ? 'present' : 'missing', secretProblems),
+    resourceStatus(ROLES.replicationGroup, TYPES.replicationGroup, groupId, groupState, groupProblems),
   ];
   const outputs: StepOutputs = {
     ...(live ? redisStatusOutputs(live) : groupId ? { replicationGroupId: groupId } : {}),

@@ -4,13 +4,14 @@
  */
 import type { Instance, Volume } from '@aws-sdk/client-ec2';
 import { tagValue } from '../../aws/tags.js';
-import type { Health, ResourceStatus, StepContext, StepOutputs, StepStatus } from '../../engine/step.js';
+import type { Health, StepContext, StepOutputs, StepStatus } from '../../engine/step.js';
 import { GITALY_PORT, NFS_EXPORT_PATH } from '../../gitlab/paths.js';
 import { secretExists, secretParameterName } from '../secrets.js';
 import { bootstrapState } from './bootstrap.js';
 import { STORAGE_ROLES, STORAGE_SECRETS, STORAGE_TYPES, USER_DATA_HASH_TAG } from './layout.js';
 import { storageNodeSpec, storageUserData } from './node.js';
 import { dataVolumeSpec, volumeShapeDrift } from './volume.js';
+import { resourceStatus } from '../resource.js';
 
 interface Live<R> {
   recordedId: string | undefined;
@@ -78,20 +79,8 @@ export async function inspectStorage(ctx: StepContext): Promise<StepStatus> {
   ]);
   const nodeId = node.found?.InstanceId;
   const volumeId = volume.found?.VolumeId;
-  const status = (
-    role: string,
-    type: string,
-    live: Live<unknown>,
-    state: string,
-    problems: string[],
-  ): ResourceStatus => ({
-    role,
-    type,
-    ...(live.recordedId ? { id: live.recordedId } : {}),
-    state,
-    healthy: problems.length === 0,
-    ...(problems.length > 0 ? { drift: problems.join('; ') } : {}),
-  });
+  const status = (role: string, type: string, live: Live<unknown>, state: string, problems: string[]) =>
+    resourceStatus(role, type, live.recordedId, state, problems);
   const drift: string[] = [];
   const secretStatuses = secrets.map(({ key, exists }) => {
     const name = secretParameterName(ctx.config.name, key);

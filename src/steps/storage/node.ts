@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  RunInstancesCommand,
   StartInstancesCommand,
   TerminateInstancesCommand,
   waitUntilInstanceRunning,
@@ -15,14 +14,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Instance, RunInstancesCommandInput, _InstanceType } from '@aws-sdk/client-ec2';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
-import { createWithFreshToken } from '../../aws/client-token.js';
 import { awsCall, awsDelete } from '../../aws/errors.js';
-import { retryWhileProfilePropagates } from '../../aws/iam-propagation.js';
 import type { Tag } from '../../aws/tags.js';
 import type { BaseImage } from '../../aws/ubuntu-ami.js';
 import { describeBaseImageChoice } from '../../aws/ubuntu-ami.js';
 import { waitWithSdk } from '../../aws/wait.js';
-import { LIVE_INSTANCE_STATES, findLiveInstance, findLiveInstancesByTags } from '../../aws/ec2-instances.js';
+import { findLiveInstance, findLiveInstancesByTags, launchInstance } from '../../aws/ec2-instances.js';
 import type { Config } from '../../config/schema.js';
 import { bootstrapLogParameterName } from '../../gitlab/bootstrap-protocol.js';
 import { encodeUserData } from '../../gitlab/cloud-config.js';
@@ -137,22 +134,7 @@ export function storageNodeSpec(
       if (!launch) throw new Error('storage: launching the storage node needs its launch request');
       const { request, dataVolumeId } = await launch();
       // Tied to the data volume: a node re-created for a new volume (after destroy) is a new launch.
-      return createWithFreshToken(
-        `the ${LABEL}`,
-        `${ctx.config.name}-storage-${dataVolumeId}`,
-        (token) =>
-          retryWhileProfilePropagates(
-            ctx,
-            async () =>
-              (
-                await awsCall(`launching the EC2 ${LABEL} (${request.InstanceType})`, () =>
-                  ec2.send(new RunInstancesCommand({ ...request, ClientToken: token })),
-                )
-              ).Instances![0]!,
-            request.IamInstanceProfile?.Arn,
-          ),
-        (instance) => !LIVE_INSTANCE_STATES.includes(instance.State?.Name ?? ''),
-      );
+      return launchInstance(ctx, LABEL, `${ctx.config.name}-storage-${dataVolumeId}`, request);
     },
     delete: async (instance) => {
       const id = instance.InstanceId!;
