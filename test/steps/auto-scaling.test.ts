@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   DeleteAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
@@ -13,40 +12,33 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { CreateInstanceProfileCommand } from '@aws-sdk/client-iam';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { deploymentTags } from '../../src/aws/tags.js';
-import { configSchema } from '../../src/config/schema.js';
 import type { Config } from '../../src/config/schema.js';
-import { makeDestroyContext, makePlanContext, makeStepContext } from '../../src/engine/context.js';
-import type { EngineEnv } from '../../src/engine/context.js';
 import { ConflictError, ProvisioningError, WaitTimeoutError } from '../../src/engine/errors.js';
-import { EventBus } from '../../src/engine/events.js';
 import type { HttpProbe, StepOutputs, Timing } from '../../src/engine/step.js';
 import { decodeUserData } from '../../src/gitlab/cloud-config.js';
 import { railsNodeInput, renderNodeCloudInit } from '../../src/gitlab/rails-node.js';
-import { StateStore } from '../../src/state/index.js';
 import { autoScalingStep } from '../../src/steps/auto-scaling/index.js';
-import { FakeAws } from '../support/fake-aws/index.js';
 import type { InstanceRecord } from '../support/fake-aws/index.js';
-import { RecordingReporter } from '../support/recording-reporter.js';
-import { useTempDirs } from '../state/temp-dir.js';
+import {
+  baseConfig,
+  FAST_TIMING,
+  firstAttemptInputsOf,
+  mutatingCommands,
+  openTestState,
+  rejection,
+  stepRun,
+  useFakeAws,
+  useStatePaths,
+} from '../support/step-harness.js';
 
-let fake: FakeAws;
-beforeEach(() => {
-  fake = new FakeAws().install();
-});
-afterEach(() => fake.restore());
-const tempDir = useTempDirs();
+const fake = useFakeAws();
+const newStatePath = useStatePaths();
 
-const TIMING: Timing = {
-  minDelaySeconds: 0.001,
-  maxDelaySeconds: 0.002,
-  maxWaitScale: 1,
-  heartbeatSeconds: 3600,
-};
 /** Every bound shrunk a thousandfold: the 25-minute InService wait lasts 1.5 s. */
-const SHORT_BOUNDS: Timing = { ...TIMING, maxWaitScale: 0.001 };
+const SHORT_BOUNDS: Timing = { ...FAST_TIMING, maxWaitScale: 0.001 };
 const PROFILE_ARN = 'arn:aws:iam::123456789012:instance-profile/demo-gitlab-node';
 const GITLAB_AMI = 'ami-0aaaaaaaaaaaaaaa1';
 const NEW_AMI = 'ami-0bbbbbbbbbbbbbbb2';
@@ -60,16 +52,8 @@ const SECRET_VALUES = [
 function config(
   overrides: { autoScaling?: Record<string, unknown>; gitlab?: Record<string, unknown> } = {},
 ): Config {
-  return configSchema.parse({
-    name: 'demo',
-    region: 'eu-west-1',
-    tags: { team: 'platform' },
-    network: {
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
-      privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
-    },
-    gitlab: { externalUrl: 'https://gitlab.example.com', ...overrides.gitlab },
+  return baseConfig({
+    gitlab: overrides.gitlab,
     loadBalancer: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' },
     autoScaling: overrides.autoScaling ?? {},
   });
@@ -91,7 +75,7 @@ interface Deployment {
  * tier's outputs, and the secrets in SSM (whose values must never reach the user data).
  */
 async function deployment(cfg: Config = config()): Promise<Deployment> {
-  const aws = fake.clients();
+  const aws = fake().clients();
   const vpcId = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const subnet = async (cidr: string, zone: string) =>
     (await aws.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: zone })))
@@ -112,9 +96,9 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
     ).GroupId!;
   const appGroupId = await group('app');
   const lbGroupId = await group('lb');
-  fake.latency.instanceProfileUsable = 0;
+  fake().latency.instanceProfileUsable = 0;
   await aws.iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'demo-gitlab-node' }));
-  fake.ec2.addImage({ id: GITLAB_AMI, name: 'demo-gitlab-ee-18.5.1' });
+  fake().ec2.addImage({ id: GITLAB_AMI, name: 'demo-gitlab-ee-18.5.1' });
   const elb = await aws.elb.send(
     new CreateLoadBalancerCommand({
       LoadBalancerName: 'demo-elb',
@@ -130,7 +114,7 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
     'gitlab-shell-secret',
   ].entries()) {
     const name = `/gitlab-ha/demo/${key}`;
-    fake.ssm.parameters.set(name, {
+    fake().ssm.parameters.set(name, {
       name,
       type: 'SecureString',
       value: SECRET_VALUES[i]!,
@@ -153,8 +137,8 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
       nfsExportPath: '/srv/gitlab-ha/shared',
     },
   };
-  const statePath = path.join(await tempDir(), 'demo.state.json');
-  const store = await openState(statePath);
+  const statePath = await newStatePath();
+  const store = await openTestState(statePath);
   const done = (outputs: StepOutputs) => ({ status: 'done' as const, resources: {}, outputs });
   await store.update((draft) => {
     draft.steps.network = done({
@@ -182,59 +166,32 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
       listeners: [],
     });
   });
-  fake.resetCalls();
+  fake().resetCalls();
   return { aws, cfg, statePath, privateSubnetIds, appGroupId, elbDnsName: elb.DNSName!, dataOutputs };
 }
 
-function openState(statePath: string): Promise<StateStore> {
-  return StateStore.open(statePath, { deployment: 'demo', region: 'eu-west-1', toolVersion: '0.0.0-test' });
-}
-
 /** Fresh contexts over the state file on disk, as a new run of the tool would build them. */
-async function run(d: Deployment, options: { cfg?: Config; timing?: Timing; httpProbe?: HttpProbe } = {}) {
-  const store = await openState(d.statePath);
-  const bus = new EventBus();
-  const reporter = new RecordingReporter(bus);
-  const env: EngineEnv = {
+function run(d: Deployment, options: { cfg?: Config; timing?: Timing; httpProbe?: HttpProbe } = {}) {
+  return stepRun({
+    step: 'auto-scaling',
+    aws: d.aws,
     config: options.cfg ?? d.cfg,
-    state: store,
-    bus,
-    signal: new AbortController().signal,
-    timing: options.timing ?? TIMING,
-    ...(options.httpProbe ? { httpProbe: options.httpProbe } : {}),
-  };
-  return {
-    store,
-    reporter,
-    step: makeStepContext(env, d.aws, 'auto-scaling'),
-    plan: makePlanContext(env, d.aws, 'auto-scaling'),
-    offlinePlan: makePlanContext(env, null, 'auto-scaling'),
-    destroy: (force = false) =>
-      makeDestroyContext(env, d.aws, 'auto-scaling', { force, skipFinalSnapshots: false }),
-  };
+    statePath: d.statePath,
+    timing: options.timing,
+    httpProbe: options.httpProbe,
+  });
 }
 
 async function setImage(d: Deployment, amiId: string): Promise<void> {
-  fake.ec2.addImage({ id: amiId, name: `demo-gitlab-${amiId}` });
-  const store = await openState(d.statePath);
+  fake().ec2.addImage({ id: amiId, name: `demo-gitlab-${amiId}` });
+  const store = await openTestState(d.statePath);
   await store.update((draft) => {
     draft.steps.image!.outputs = { ...draft.steps.image!.outputs, amiId };
   });
 }
 
-function inputsOf(command: string) {
-  return fake
-    .calls()
-    .filter((c) => c.command === command && c.attempt === 1)
-    .map((c) => c.input);
-}
-
-function mutatingCommands(): string[] {
-  return fake.mutatingCalls().map((c) => c.command);
-}
-
 function liveNodes(): InstanceRecord[] {
-  return [...fake.ec2.instances.values()].filter(
+  return [...fake().ec2.instances.values()].filter(
     (i) =>
       i.state !== 'terminated' &&
       i.state !== 'shutting-down' &&
@@ -242,19 +199,10 @@ function liveNodes(): InstanceRecord[] {
   );
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
 /** Resolves once the fake has a refresh running for the group (the step started one). */
 async function refreshStarted(): Promise<void> {
   for (let i = 0; i < 10_000; i += 1) {
-    if (fake.autoscaling.activeRefresh('demo-gitlab')) return;
+    if (fake().autoscaling.activeRefresh('demo-gitlab')) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error('no instance refresh was started');
@@ -270,7 +218,7 @@ describe('auto-scaling ensure', () => {
     const result = await autoScalingStep.ensure(step);
 
     // THEN it made exactly these, in order, and nothing else
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'CreateLaunchTemplate',
       'CreateAutoScalingGroup',
       'PutScalingPolicy',
@@ -279,8 +227,8 @@ describe('auto-scaling ensure', () => {
       'PutMetricAlarm',
     ]);
     // AND the outputs name them, with the URL and the load balancer to point it at
-    const templateId = [...fake.ec2.launchTemplates.keys()][0]!;
-    const policies = [...fake.autoscaling.policies.values()];
+    const templateId = [...fake().ec2.launchTemplates.keys()][0]!;
+    const policies = [...fake().autoscaling.policies.values()];
     expect(result.outputs).toEqual({
       groupName: 'demo-gitlab',
       launchTemplateId: templateId,
@@ -312,7 +260,7 @@ describe('auto-scaling ensure', () => {
     await autoScalingStep.ensure((await run(d)).step);
 
     // THEN the template is exactly this, tagged, with an idempotency token tied to the app group
-    const [input] = inputsOf('CreateLaunchTemplate');
+    const [input] = firstAttemptInputsOf(fake(), 'CreateLaunchTemplate');
     expect(input).toEqual({
       LaunchTemplateName: 'demo-gitlab',
       VersionDescription: 'gitlab-ha: first version',
@@ -351,7 +299,9 @@ describe('auto-scaling ensure', () => {
     await autoScalingStep.ensure((await run(d)).step);
 
     // THEN the user data is the node cloud-config rendered from the config and the data tier's outputs
-    const data = inputsOf('CreateLaunchTemplate')[0]!.LaunchTemplateData as { UserData: string };
+    const data = firstAttemptInputsOf(fake(), 'CreateLaunchTemplate')[0]!.LaunchTemplateData as {
+      UserData: string;
+    };
     const document = decodeUserData(data.UserData);
     expect(document).toBe(renderNodeCloudInit(railsNodeInput(d.cfg, d.dataOutputs)));
     // AND no secret value is in it, nor on a node
@@ -367,14 +317,14 @@ describe('auto-scaling ensure', () => {
     await autoScalingStep.ensure((await run(d)).step);
 
     // THEN the group is exactly this, at launch template version 1
-    const templateId = [...fake.ec2.launchTemplates.keys()][0]!;
+    const templateId = [...fake().ec2.launchTemplates.keys()][0]!;
     const tags = deploymentTags(d.cfg, 'auto-scaling', 'group').map((t) => ({
       ResourceId: 'demo-gitlab',
       ResourceType: 'auto-scaling-group',
       ...t,
       PropagateAtLaunch: t.Key !== 'Name' && t.Key !== 'gitlab-ha:resource',
     }));
-    expect(inputsOf('CreateAutoScalingGroup')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'CreateAutoScalingGroup')).toEqual([
       {
         AutoScalingGroupName: 'demo-gitlab',
         LaunchTemplate: { LaunchTemplateId: templateId, Version: '1' },
@@ -415,7 +365,7 @@ describe('auto-scaling ensure', () => {
     const { outputs } = await autoScalingStep.ensure((await run(d)).step);
 
     // THEN the policies are simple +1 / -1 policies with the configured cooldowns
-    expect(inputsOf('PutScalingPolicy')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'PutScalingPolicy')).toEqual([
       {
         AutoScalingGroupName: 'demo-gitlab',
         PolicyName: 'demo-scale-out',
@@ -434,7 +384,7 @@ describe('auto-scaling ensure', () => {
       },
     ]);
     // AND each alarm watches the group's average CPU and runs its policy
-    const alarms = inputsOf('PutMetricAlarm');
+    const alarms = firstAttemptInputsOf(fake(), 'PutMetricAlarm');
     const common = {
       ActionsEnabled: true,
       MetricName: 'CPUUtilization',
@@ -470,7 +420,7 @@ describe('auto-scaling ensure', () => {
 
   it('waits until min nodes are InService behind the load balancer, reporting progress, then gives the URL', async () => {
     // GIVEN nodes the load balancer sees InService a few polls after they run
-    fake.latency.elbInService = 3;
+    fake().latency.elbInService = 3;
     const d = await deployment();
     const { step, reporter } = await run(d);
 
@@ -491,8 +441,8 @@ describe('auto-scaling ensure', () => {
       `GitLab: https://gitlab.example.com — point its DNS at ${d.elbDnsName} (CNAME/ALIAS)`,
     );
     // AND both nodes serve
-    const health = fake.elb.loadBalancers
-      .get('demo-elb')!
+    const health = fake()
+      .elb.loadBalancers.get('demo-elb')!
       .instances.map((i) => i.instanceId)
       .sort();
     expect(health).toEqual(
@@ -504,7 +454,7 @@ describe('auto-scaling ensure', () => {
 
   it('gives up after a bounded wait when the nodes never pass the health check, saying where to look', async () => {
     // GIVEN nodes whose health checks always fail
-    fake.latency.elbInService = 1_000_000;
+    fake().latency.elbInService = 1_000_000;
     const d = await deployment();
 
     // WHEN the step is ensured with short bounds
@@ -522,14 +472,14 @@ describe('auto-scaling ensure', () => {
     // GIVEN a deployed step
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is ensured again
     const { step, reporter } = await run(d);
     await autoScalingStep.ensure(step);
 
     // THEN nothing was changed in AWS
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
     expect(reporter.withCode('resource.create')).toEqual([]);
     expect(reporter.withCode('resource.update')).toEqual([]);
   });
@@ -542,29 +492,29 @@ describe('auto-scaling rollout of a new image', () => {
     const first = await autoScalingStep.ensure((await run(d)).step);
     const oldNodes = liveNodes().map((n) => n.id);
     await setImage(d, NEW_AMI);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured again
     const { step, reporter } = await run(d);
     const result = await autoScalingStep.ensure(step);
 
     // THEN a version 2 with the new AMI is the default, the group runs it, and a refresh rolled the nodes
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'CreateLaunchTemplateVersion',
       'ModifyLaunchTemplate',
       'UpdateAutoScalingGroup',
       'StartInstanceRefresh',
     ]);
-    expect(inputsOf('ModifyLaunchTemplate')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'ModifyLaunchTemplate')).toEqual([
       { LaunchTemplateId: first.outputs.launchTemplateId, DefaultVersion: '2' },
     ]);
-    expect(inputsOf('UpdateAutoScalingGroup')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'UpdateAutoScalingGroup')).toEqual([
       {
         AutoScalingGroupName: 'demo-gitlab',
         LaunchTemplate: { LaunchTemplateId: first.outputs.launchTemplateId, Version: '2' },
       },
     ]);
-    expect(inputsOf('StartInstanceRefresh')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'StartInstanceRefresh')).toEqual([
       {
         AutoScalingGroupName: 'demo-gitlab',
         Strategy: 'Rolling',
@@ -576,7 +526,8 @@ describe('auto-scaling rollout of a new image', () => {
         },
       },
     ]);
-    const versionData = inputsOf('CreateLaunchTemplateVersion')[0]!.LaunchTemplateData as { ImageId: string };
+    const versionData = firstAttemptInputsOf(fake(), 'CreateLaunchTemplateVersion')[0]!
+      .LaunchTemplateData as { ImageId: string };
     expect(versionData.ImageId).toBe(NEW_AMI);
     expect(result.outputs.launchTemplateVersion).toBe(2);
     // AND every node is new and on the new image; the old ones are terminated
@@ -601,12 +552,12 @@ describe('auto-scaling rollout of a new image', () => {
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
     await setImage(d, NEW_AMI);
-    fake.latency.instanceRefreshStart = 1_000_000;
+    fake().latency.instanceRefreshStart = 1_000_000;
 
     // WHEN the step is ensured and Auto Scaling gives up on the refresh
     const ensuring = rejection(autoScalingStep.ensure((await run(d)).step));
     await refreshStarted();
-    fake.autoscaling.endInstanceRefresh(
+    fake().autoscaling.endInstanceRefresh(
       'demo-gitlab',
       'Failed',
       'Instances failed to pass ELB health checks',
@@ -626,16 +577,16 @@ describe('auto-scaling rollout of a new image', () => {
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
     await setImage(d, NEW_AMI);
-    fake.faults.crashAfter({ command: 'StartInstanceRefresh' });
+    fake().faults.crashAfter({ command: 'StartInstanceRefresh' });
     await expect(autoScalingStep.ensure((await run(d)).step)).rejects.toThrow('simulated crash after');
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN a new run resumes
     const { step, reporter } = await run(d);
     await autoScalingStep.ensure(step);
 
     // THEN it started nothing, waited for the running refresh, and every node is on the new image
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
     expect(reporter.withCode('note').map((e) => e.message)).toContainEqual(
       expect.stringMatching(/^waiting for instance refresh .* of demo-gitlab, already (Pending|InProgress)$/),
     );
@@ -648,7 +599,7 @@ describe('auto-scaling convergence', () => {
     // GIVEN a deployed step
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the config asks for 3 / 3 / 6 nodes, a longer grace period and other thresholds
     const cfg = config({
@@ -665,13 +616,13 @@ describe('auto-scaling convergence', () => {
     await autoScalingStep.ensure(step);
 
     // THEN the group, the scale-in policy and both alarms were updated, and three nodes serve
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'UpdateAutoScalingGroup',
       'PutScalingPolicy',
       'PutMetricAlarm',
       'PutMetricAlarm',
     ]);
-    expect(inputsOf('UpdateAutoScalingGroup')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'UpdateAutoScalingGroup')).toEqual([
       {
         AutoScalingGroupName: 'demo-gitlab',
         MinSize: 3,
@@ -680,7 +631,7 @@ describe('auto-scaling convergence', () => {
         HealthCheckGracePeriod: 900,
       },
     ]);
-    expect(inputsOf('PutMetricAlarm').map((i) => [i.AlarmName, i.Threshold])).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'PutMetricAlarm').map((i) => [i.AlarmName, i.Threshold])).toEqual([
       ['demo-cpu-high', 70],
       ['demo-cpu-low', 30],
     ]);
@@ -697,16 +648,16 @@ describe('auto-scaling convergence', () => {
     // GIVEN a deployed step whose CPU alarm added a node
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
-    fake.cloudwatch.setAlarmState('demo-cpu-high', 'ALARM', 'CPU at 85 %');
-    fake.resetCalls();
+    fake().cloudwatch.setAlarmState('demo-cpu-high', 'ALARM', 'CPU at 85 %');
+    fake().resetCalls();
 
     // WHEN the step is ensured again with the same config
     const { step, reporter } = await run(d);
     await autoScalingStep.ensure(step);
 
     // THEN the group keeps three nodes and apply says so
-    expect(mutatingCommands()).toEqual([]);
-    expect(fake.autoscaling.group('demo-gitlab').desiredCapacity).toBe(3);
+    expect(mutatingCommands(fake())).toEqual([]);
+    expect(fake().autoscaling.group('demo-gitlab').desiredCapacity).toBe(3);
     expect(reporter.withCode('note').map((e) => e.message)).toContain(
       "demo-gitlab runs 3 nodes (its scaling policies' doing); the config's desired 2 is left for them to manage",
     );
@@ -719,13 +670,13 @@ describe('auto-scaling convergence', () => {
     await d.aws.autoscaling.send(
       new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'demo-gitlab', MinSize: 1, MaxSize: 2 }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured again
     await autoScalingStep.ensure((await run(d)).step);
 
     // THEN min and max are back
-    expect(inputsOf('UpdateAutoScalingGroup')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'UpdateAutoScalingGroup')).toEqual([
       { AutoScalingGroupName: 'demo-gitlab', MinSize: 2, MaxSize: 4 },
     ]);
   });
@@ -739,7 +690,7 @@ describe('auto-scaling convergence', () => {
         LaunchTemplateData: { InstanceType: 't3.micro' },
       }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const error = await rejection(autoScalingStep.ensure((await run(d)).step));
@@ -750,7 +701,7 @@ describe('auto-scaling convergence', () => {
     expect((error as ProvisioningError).hint).toContain(
       'aws ec2 delete-launch-template --launch-template-name demo-gitlab',
     );
-    expect(mutatingCommands()).toEqual(['CreateLaunchTemplate']);
+    expect(mutatingCommands(fake())).toEqual(['CreateLaunchTemplate']);
   });
 
   it('refuses an alarm of the same name that is not tagged for the deployment, without overwriting it', async () => {
@@ -774,7 +725,7 @@ describe('auto-scaling convergence', () => {
 
     // THEN it fails, and the alarm is as it was
     expect((error as ProvisioningError).code).toBe('NAME_TAKEN');
-    expect(fake.cloudwatch.alarms.get('demo-cpu-high')!.config.Threshold).toBe(99);
+    expect(fake().cloudwatch.alarms.get('demo-cpu-high')!.config.Threshold).toBe(99);
   });
 });
 
@@ -783,18 +734,18 @@ describe('auto-scaling adopt, conflict and drift', () => {
     // GIVEN a deployed step whose state entries were lost
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
-    const store = await openState(d.statePath);
+    const store = await openTestState(d.statePath);
     await store.update((draft) => {
       draft.steps['auto-scaling']!.resources = {};
     });
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, reporter } = await run(d);
     await autoScalingStep.ensure(step);
 
     // THEN each resource was adopted, as made by gitlab-ha, and nothing was changed
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
     expect(reporter.withCode('resource.adopt').map((e) => e.data?.role)).toEqual([
       'launch-template',
       'group',
@@ -803,7 +754,9 @@ describe('auto-scaling adopt, conflict and drift', () => {
       'alarm/cpu-high',
       'alarm/cpu-low',
     ]);
-    const recorded = Object.values((await openState(d.statePath)).snapshot.steps['auto-scaling']!.resources);
+    const recorded = Object.values(
+      (await openTestState(d.statePath)).snapshot.steps['auto-scaling']!.resources,
+    );
     expect(recorded.map((r) => r.origin)).toEqual(['tool', 'tool', 'tool', 'tool', 'tool', 'tool']);
   });
 
@@ -841,7 +794,7 @@ describe('auto-scaling adopt, conflict and drift', () => {
     await d.aws.autoscaling.send(
       new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: 'demo-gitlab', ForceDelete: true }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, reporter } = await run(d);
@@ -851,7 +804,7 @@ describe('auto-scaling adopt, conflict and drift', () => {
     expect(reporter.withCode('resource.drift').map((e) => e.message)).toContain(
       'Auto Scaling group demo-gitlab is gone; it will be found by tags or created again',
     );
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'CreateAutoScalingGroup',
       'PutScalingPolicy',
       'PutScalingPolicy',
@@ -864,7 +817,7 @@ describe('auto-scaling adopt, conflict and drift', () => {
   it('refuses a GitLab image that is gone before creating anything', async () => {
     // GIVEN an image output naming an AMI that no longer exists
     const d = await deployment();
-    const store = await openState(d.statePath);
+    const store = await openTestState(d.statePath);
     await store.update((draft) => {
       draft.steps.image!.outputs = { ...draft.steps.image!.outputs, amiId: 'ami-0ccccccccccccccc3' };
     });
@@ -876,7 +829,7 @@ describe('auto-scaling adopt, conflict and drift', () => {
     expect(error).toBeInstanceOf(ProvisioningError);
     expect(error.message).toBe('The GitLab image ami-0ccccccccccccccc3 recorded by the image step is gone');
     expect((error as ProvisioningError).hint).toContain('the image step builds a new image');
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 });
 
@@ -892,7 +845,7 @@ describe('auto-scaling resume after a crash', () => {
     it(`resumes after a crash right after ${command} #${nth} without a duplicate`, async () => {
       // GIVEN a run that dies right after the call took effect
       const d = await deployment();
-      fake.faults.crashAfter({ command, nth });
+      fake().faults.crashAfter({ command, nth });
       await expect(autoScalingStep.ensure((await run(d)).step)).rejects.toThrow('simulated crash after');
 
       // WHEN a new run resumes from the state file on disk
@@ -900,10 +853,10 @@ describe('auto-scaling resume after a crash', () => {
       const result = await autoScalingStep.ensure(step);
 
       // THEN there is one of each, all recorded, and two nodes
-      expect(fake.ec2.launchTemplates.size).toBe(1);
-      expect(fake.autoscaling.groups.size).toBe(1);
-      expect(fake.autoscaling.policies.size).toBe(2);
-      expect(fake.cloudwatch.alarms.size).toBe(2);
+      expect(fake().ec2.launchTemplates.size).toBe(1);
+      expect(fake().autoscaling.groups.size).toBe(1);
+      expect(fake().autoscaling.policies.size).toBe(2);
+      expect(fake().cloudwatch.alarms.size).toBe(2);
       expect(liveNodes()).toHaveLength(2);
       expect(Object.keys(store.snapshot.steps['auto-scaling']!.resources).sort()).toEqual([
         'alarm/cpu-high',
@@ -913,7 +866,7 @@ describe('auto-scaling resume after a crash', () => {
         'policy/scale-in',
         'policy/scale-out',
       ]);
-      expect(fake.cloudwatch.alarms.get('demo-cpu-high')!.config.AlarmActions).toEqual([
+      expect(fake().cloudwatch.alarms.get('demo-cpu-high')!.config.AlarmActions).toEqual([
         result.outputs.scaleOutPolicyArn,
       ]);
     });
@@ -930,18 +883,18 @@ describe('auto-scaling resume after a crash', () => {
       const d = await deployment();
       await autoScalingStep.ensure((await run(d)).step);
       await setImage(d, NEW_AMI);
-      fake.faults.crashAfter({ command });
+      fake().faults.crashAfter({ command });
       await expect(autoScalingStep.ensure((await run(d)).step)).rejects.toThrow('simulated crash after');
 
       // WHEN a new run resumes
       const result = await autoScalingStep.ensure((await run(d)).step);
 
       // THEN the template has two versions, the group runs the second, one refresh ran, nodes are new
-      const template = [...fake.ec2.launchTemplates.values()][0]!;
+      const template = [...fake().ec2.launchTemplates.values()][0]!;
       expect(template.versions).toHaveLength(2);
       expect(template.defaultVersion).toBe(2);
       expect(result.outputs.launchTemplateVersion).toBe(2);
-      expect(fake.autoscaling.refreshes.map((r) => r.status)).toEqual(['Successful']);
+      expect(fake().autoscaling.refreshes.map((r) => r.status)).toEqual(['Successful']);
       expect(liveNodes().map((n) => n.imageId)).toEqual([NEW_AMI, NEW_AMI]);
     });
   }
@@ -952,13 +905,13 @@ describe('auto-scaling inspect', () => {
     // GIVEN a deployed step, a reachable GitLab, and the scale-in alarm in ALARM
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
-    fake.cloudwatch.setAlarmState('demo-cpu-low', 'ALARM', 'CPU at 5 %');
+    fake().cloudwatch.setAlarmState('demo-cpu-low', 'ALARM', 'CPU at 5 %');
     const probed: string[] = [];
     const httpProbe: HttpProbe = (url) => {
       probed.push(url);
       return Promise.resolve({ status: 200 });
     };
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is inspected
     const status = await autoScalingStep.inspect((await run(d, { httpProbe })).step);
@@ -985,7 +938,7 @@ describe('auto-scaling inspect', () => {
     });
     expect(probed).toEqual(['https://gitlab.example.com/-/readiness']);
     // AND it changed nothing
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 
   it('says why the URL is not ready, without failing the status', async () => {
@@ -1007,7 +960,7 @@ describe('auto-scaling inspect', () => {
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
     const failing = liveNodes()[0]!;
-    fake.elb.failingHealthChecks.add(failing.id);
+    fake().elb.failingHealthChecks.add(failing.id);
 
     // WHEN the step is inspected
     const status = await autoScalingStep.inspect((await run(d)).step);
@@ -1104,14 +1057,14 @@ describe('auto-scaling plan', () => {
         },
       ],
     ]);
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 
   it('plans no change for a deployed step', async () => {
     // GIVEN a deployed step
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is planned live
     const plan = await autoScalingStep.plan((await run(d)).plan);
@@ -1119,7 +1072,7 @@ describe('auto-scaling plan', () => {
     // THEN everything is a noop and nothing was changed
     expect(plan.action).toBe('noop');
     expect(plan.resources.map((r) => r.action)).toEqual(['noop', 'noop', 'noop', 'noop', 'noop', 'noop']);
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 
   it('plans updates saying what changes: a new AMI, sizes and a threshold', async () => {
@@ -1128,7 +1081,7 @@ describe('auto-scaling plan', () => {
     await autoScalingStep.ensure((await run(d)).step);
     await setImage(d, NEW_AMI);
     const cfg = config({ autoScaling: { max: 6, scaleOut: { cpuPercent: 75 } } });
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is planned live
     const plan = await autoScalingStep.plan((await run(d, { cfg })).plan);
@@ -1150,7 +1103,7 @@ describe('auto-scaling plan', () => {
       'policy/scale-in': ['noop', 'recorded in state and present'],
       'alarm/cpu-low': ['noop', 'recorded in state and present'],
     });
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 });
 
@@ -1160,14 +1113,14 @@ describe('auto-scaling destroy', () => {
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
     const nodes = liveNodes().map((n) => n.id);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed
     const { destroy, store } = await run(d);
     await autoScalingStep.destroy(destroy());
 
     // THEN the deletes came in this order
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'DeleteAlarms',
       'DeleteAlarms',
       'DeletePolicy',
@@ -1175,39 +1128,41 @@ describe('auto-scaling destroy', () => {
       'DeleteAutoScalingGroup',
       'DeleteLaunchTemplate',
     ]);
-    expect(inputsOf('DeleteAutoScalingGroup')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'DeleteAutoScalingGroup')).toEqual([
       { AutoScalingGroupName: 'demo-gitlab', ForceDelete: true },
     ]);
     // AND the group and its nodes were gone before the template went
-    const calls = fake.calls().map((c) => c.command);
+    const calls = fake()
+      .calls()
+      .map((c) => c.command);
     const lastGroupLook = calls.lastIndexOf('DescribeAutoScalingGroups');
     expect(lastGroupLook).toBeLessThan(calls.indexOf('DeleteLaunchTemplate'));
-    expect(fake.autoscaling.groups.size).toBe(0);
-    for (const id of nodes) expect(fake.ec2.instance(id).state).toBe('terminated');
+    expect(fake().autoscaling.groups.size).toBe(0);
+    for (const id of nodes) expect(fake().ec2.instance(id).state).toBe('terminated');
     // AND nothing of the step is left, in AWS or in state
-    expect(fake.ec2.launchTemplates.size).toBe(0);
-    expect(fake.cloudwatch.alarms.size).toBe(0);
-    expect(fake.autoscaling.policies.size).toBe(0);
+    expect(fake().ec2.launchTemplates.size).toBe(0);
+    expect(fake().cloudwatch.alarms.size).toBe(0);
+    expect(fake().autoscaling.policies.size).toBe(0);
     expect(store.snapshot.steps['auto-scaling']?.resources ?? {}).toEqual({});
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().taggedResources('demo')).toEqual([]);
   });
 
   it('terminates nodes left behind by a destroy that died while they shut down', async () => {
     // GIVEN a deployed step whose destroy crashed right after the group delete, nodes slow to terminate
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
-    fake.latency.instanceTerminate = 6;
-    fake.faults.crashAfter({ command: 'DeleteAutoScalingGroup' });
+    fake().latency.instanceTerminate = 6;
+    fake().faults.crashAfter({ command: 'DeleteAutoScalingGroup' });
     await expect(autoScalingStep.destroy((await run(d)).destroy())).rejects.toThrow('simulated crash after');
 
     // WHEN destroy runs again
     await autoScalingStep.destroy((await run(d)).destroy());
 
     // THEN it waited for the group's delete to finish: the group, its nodes and the template are gone
-    expect(fake.autoscaling.groups.size).toBe(0);
+    expect(fake().autoscaling.groups.size).toBe(0);
     expect(liveNodes()).toEqual([]);
-    expect([...fake.ec2.instances.values()].filter((i) => i.state === 'shutting-down')).toEqual([]);
-    expect(fake.ec2.launchTemplates.size).toBe(0);
+    expect([...fake().ec2.instances.values()].filter((i) => i.state === 'shutting-down')).toEqual([]);
+    expect(fake().ec2.launchTemplates.size).toBe(0);
   });
 
   it('succeeds when nothing was ever deployed', async () => {
@@ -1218,26 +1173,26 @@ describe('auto-scaling destroy', () => {
     await autoScalingStep.destroy((await run(d)).destroy());
 
     // THEN nothing was deleted
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 
   it('leaves a group someone tagged for adoption, with its nodes, unless forced', async () => {
     // GIVEN a deployed step whose group is recorded as adopted
     const d = await deployment();
     await autoScalingStep.ensure((await run(d)).step);
-    const store = await openState(d.statePath);
+    const store = await openTestState(d.statePath);
     await store.update((draft) => {
       draft.steps['auto-scaling']!.resources.group!.origin = 'adopted';
     });
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed without --force
     const { destroy, reporter } = await run(d);
     await autoScalingStep.destroy(destroy());
 
     // THEN the group and its nodes are kept (and said so), the rest is gone
-    expect(mutatingCommands()).not.toContain('DeleteAutoScalingGroup');
-    expect(mutatingCommands()).not.toContain('TerminateInstances');
+    expect(mutatingCommands(fake())).not.toContain('DeleteAutoScalingGroup');
+    expect(mutatingCommands(fake())).not.toContain('TerminateInstances');
     expect(reporter.withCode('resource.keep').map((e) => e.data?.id)).toEqual(['demo-gitlab']);
     const described = await d.aws.autoscaling.send(
       new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['demo-gitlab'] }),

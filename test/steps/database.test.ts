@@ -1,59 +1,39 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, CreateDBSubnetGroupCommand } from '@aws-sdk/client-rds';
 import type { CreateDBInstanceCommandInput } from '@aws-sdk/client-rds';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { deploymentTags } from '../../src/aws/tags.js';
-import { configSchema } from '../../src/config/schema.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
-import { makeDestroyContext, makePlanContext, makeStepContext } from '../../src/engine/context.js';
-import type { EngineEnv } from '../../src/engine/context.js';
 import {
   ConflictError,
   InvalidInputError,
   ProvisioningError,
   WaitTimeoutError,
 } from '../../src/engine/errors.js';
-import { EventBus } from '../../src/engine/events.js';
 import type { Timing } from '../../src/engine/step.js';
-import { StateStore } from '../../src/state/index.js';
 import { databaseStep } from '../../src/steps/database/index.js';
-import { FakeAws } from '../support/fake-aws/index.js';
-import { RecordingReporter } from '../support/recording-reporter.js';
-import { useTempDirs } from '../state/temp-dir.js';
+import {
+  baseConfig,
+  FAST_TIMING,
+  inputsOf,
+  mutatingCommands,
+  openTestState,
+  stepRun,
+  useFakeAws,
+  useStatePaths,
+} from '../support/step-harness.js';
 
-let fake: FakeAws;
-beforeEach(() => {
-  fake = new FakeAws().install();
-});
-afterEach(() => fake.restore());
-const tempDir = useTempDirs();
+const fake = useFakeAws();
+const newStatePath = useStatePaths();
 
-const TIMING: Timing = {
-  minDelaySeconds: 0.001,
-  maxDelaySeconds: 0.002,
-  maxWaitScale: 1,
-  heartbeatSeconds: 3600,
-};
 const PARAMETER = '/gitlab-ha/demo/db-password';
 const ENDPOINT = 'demo-db.abcdefghijkl.eu-west-1.rds.amazonaws.com';
 const ROLES = ['db-subnet-group', 'secret/db-password', 'db'];
 
 function config(database: ConfigInput['database'] = {}): Config {
-  return configSchema.parse({
-    name: 'demo',
-    region: 'eu-west-1',
-    tags: { team: 'platform' },
-    network: {
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
-      privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
-    },
-    database,
-    gitlab: { externalUrl: 'https://gitlab.example.com' },
-  });
+  return baseConfig({ database });
 }
 
 interface Deployment {
@@ -67,7 +47,7 @@ interface Deployment {
 
 /** A VPC with two private subnets and a db security group in the fake, and a state where network and security are done. */
 async function deployment(cfg: Config = config()): Promise<Deployment> {
-  const aws = fake.clients();
+  const aws = fake().clients();
   const vpcId = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const privateSubnetIds: string[] = [];
   for (const [cidr, az] of [
@@ -86,14 +66,14 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
   ).GroupId!;
   const d = { aws, cfg, vpcId, privateSubnetIds, dbGroupId, statePath: '' };
   d.statePath = await freshState(d);
-  fake.resetCalls();
+  fake().resetCalls();
   return d;
 }
 
 /** A new state file in which only network and security are done (as after a lost state). */
 async function freshState(d: Omit<Deployment, 'statePath'>): Promise<string> {
-  const statePath = path.join(await tempDir(), 'demo.state.json');
-  const store = await openState(statePath);
+  const statePath = await newStatePath();
+  const store = await openTestState(statePath);
   await store.update((draft) => {
     draft.steps.network = {
       status: 'done',
@@ -115,53 +95,20 @@ async function freshState(d: Omit<Deployment, 'statePath'>): Promise<string> {
   return statePath;
 }
 
-function openState(statePath: string): Promise<StateStore> {
-  return StateStore.open(statePath, { deployment: 'demo', region: 'eu-west-1', toolVersion: '0.0.0-test' });
-}
-
 /** Fresh contexts over the state file on disk, as a new run of the tool would build them. */
-async function run(
-  d: Deployment,
-  options: { cfg?: Config; env?: Record<string, string>; timing?: Timing } = {},
-) {
-  const store = await openState(d.statePath);
-  const bus = new EventBus();
-  const reporter = new RecordingReporter(bus);
-  const env: EngineEnv = {
+function run(d: Deployment, options: { cfg?: Config; env?: Record<string, string>; timing?: Timing } = {}) {
+  return stepRun({
+    step: 'database',
+    aws: d.aws,
     config: options.cfg ?? d.cfg,
-    state: store,
-    bus,
-    signal: new AbortController().signal,
-    timing: options.timing ?? TIMING,
+    statePath: d.statePath,
+    timing: options.timing,
     env: options.env ?? {},
-  };
-  return {
-    store,
-    reporter,
-    step: makeStepContext(env, d.aws, 'database'),
-    plan: makePlanContext(env, d.aws, 'database'),
-    offlinePlan: makePlanContext(env, null, 'database'),
-    destroy: (opts: { force?: boolean; skipFinalSnapshots?: boolean } = {}) =>
-      makeDestroyContext(env, d.aws, 'database', {
-        force: opts.force ?? false,
-        skipFinalSnapshots: opts.skipFinalSnapshots ?? false,
-      }),
-  };
-}
-
-function commands(): string[] {
-  return fake.mutatingCalls().map((c) => c.command);
-}
-
-function inputsOf(command: string): Record<string, unknown>[] {
-  return fake
-    .calls()
-    .filter((c) => c.command === command)
-    .map((c) => c.input);
+  });
 }
 
 function storedPassword(): string {
-  return fake.ssm.parameters.get(PARAMETER)!.value;
+  return fake().ssm.parameters.get(PARAMETER)!.value;
 }
 
 /** A DB instance made by someone else (not through the step), available. */
@@ -185,9 +132,9 @@ async function foreignInstance(d: Deployment, tags: { Key: string; Value: string
     Tags: tags,
   };
   await d.aws.rds.send(new CreateDBInstanceCommand(input));
-  fake.rds.instance('demo-db').state = 'available';
-  fake.rds.instance('demo-db').hasEndpoint = true;
-  fake.rds.instance('demo-db').transition = undefined;
+  fake().rds.instance('demo-db').state = 'available';
+  fake().rds.instance('demo-db').hasEndpoint = true;
+  fake().rds.instance('demo-db').transition = undefined;
 }
 
 /** The tags a user puts on a resource for gitlab-ha to adopt (no created-by tag). */
@@ -205,8 +152,8 @@ describe('database ensure', () => {
     const result = await databaseStep.ensure(step);
 
     // THEN a subnet group over the private subnets, the password parameter, then the instance are created
-    expect(commands()).toEqual(['CreateDBSubnetGroup', 'PutParameter', 'CreateDBInstance']);
-    expect(inputsOf('CreateDBSubnetGroup')).toEqual([
+    expect(mutatingCommands(fake())).toEqual(['CreateDBSubnetGroup', 'PutParameter', 'CreateDBInstance']);
+    expect(inputsOf(fake(), 'CreateDBSubnetGroup')).toEqual([
       {
         DBSubnetGroupName: 'demo-db',
         DBSubnetGroupDescription: 'gitlab-ha demo: private subnets of the GitLab database',
@@ -214,7 +161,7 @@ describe('database ensure', () => {
         Tags: deploymentTags(d.cfg, 'database', 'db-subnet-group'),
       },
     ]);
-    expect(inputsOf('CreateDBInstance')).toEqual([
+    expect(inputsOf(fake(), 'CreateDBInstance')).toEqual([
       {
         DBInstanceIdentifier: 'demo-db',
         Engine: 'postgres',
@@ -240,12 +187,12 @@ describe('database ensure', () => {
       },
     ]);
     // AND the password is a generated SecureString, tagged, in SSM
-    const parameter = fake.ssm.parameters.get(PARAMETER)!;
+    const parameter = fake().ssm.parameters.get(PARAMETER)!;
     expect(parameter.type).toBe('SecureString');
     expect(parameter.value).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(parameter.tags['gitlab-ha:resource']).toBe('database/secret/db-password');
     // AND the step waited (bounded at 40 minutes) until the instance was available
-    expect(fake.rds.instance('demo-db').state).toBe('available');
+    expect(fake().rds.instance('demo-db').state).toBe('available');
     expect(reporter.withCode('wait.start').map((e) => e.data)).toEqual([
       { what: 'DB instance demo-db to become available', maxSeconds: 2400, id: 'demo-db' },
     ]);
@@ -297,7 +244,7 @@ describe('database ensure', () => {
 
     // THEN that password is stored and given to RDS
     expect(storedPassword()).toBe('My-Own_Passw0rd!');
-    expect(inputsOf('CreateDBInstance')[0]!.MasterUserPassword).toBe('My-Own_Passw0rd!');
+    expect(inputsOf(fake(), 'CreateDBInstance')[0]!.MasterUserPassword).toBe('My-Own_Passw0rd!');
   });
 
   it('keeps the stored password when GITLAB_HA_DB_PASSWORD differs later, and says so', async () => {
@@ -305,14 +252,14 @@ describe('database ensure', () => {
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
     const generated = storedPassword();
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is ensured again with another password in the environment
     const { step, reporter } = await run(d, { env: { GITLAB_HA_DB_PASSWORD: 'A-Different-Passw0rd' } });
     await databaseStep.ensure(step);
 
     // THEN nothing changes, and a warning (naming neither password) says the stored one is kept
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(storedPassword()).toBe(generated);
     const warnings = reporter.events.filter((e) => e.level === 'warn');
     expect(warnings.map((e) => e.message)).toEqual([
@@ -341,7 +288,7 @@ describe('database ensure', () => {
       ) as unknown,
     });
     await expect(outcome).rejects.not.toThrow('bad pass@word');
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('refuses a too short GITLAB_HA_DB_PASSWORD saying how long it must be', async () => {
@@ -360,13 +307,13 @@ describe('database ensure', () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     const first = await databaseStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN a new run ensures it again
     const second = await databaseStep.ensure((await run(d)).step);
 
     // THEN nothing changes and the outputs are the same
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
   });
 
@@ -375,14 +322,14 @@ describe('database ensure', () => {
     const d = await deployment();
     const first = await databaseStep.ensure((await run(d)).step);
     const lost = { ...d, statePath: await freshState(d) };
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured with the new state
     const { step, store, reporter } = await run(lost);
     const second = await databaseStep.ensure(step);
 
     // THEN both are found by their tags and recorded as the tool's, nothing is created
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
     expect(reporter.withCode('resource.adopt').map((e) => e.data?.id)).toEqual(['demo-db', 'demo-db']);
     expect(Object.keys(store.snapshot.steps.database!.resources).sort()).toEqual([...ROLES].sort());
@@ -393,8 +340,8 @@ describe('database ensure', () => {
     // GIVEN a subnet group and an instance made by a user, both tagged for adoption, and no password parameter
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
-    fake.rds.instances.clear();
-    fake.ssm.parameters.clear();
+    fake().rds.instances.clear();
+    fake().ssm.parameters.clear();
     const lost = { ...d, statePath: await freshState(d) };
     await foreignInstance(d, adoptionTags(d.cfg, 'db'));
 
@@ -407,15 +354,15 @@ describe('database ensure', () => {
       message: `DB instance demo-db exists, but its master password is not in SSM parameter ${PARAMETER}, so gitlab-ha cannot tell GitLab what it is`,
       hint: expect.stringContaining('Set GITLAB_HA_DB_PASSWORD') as unknown,
     });
-    expect(fake.ssm.parameters.has(PARAMETER)).toBe(false);
+    expect(fake().ssm.parameters.has(PARAMETER)).toBe(false);
 
     // WHEN it is ensured with the instance's password in GITLAB_HA_DB_PASSWORD
-    fake.resetCalls();
+    fake().resetCalls();
     const { step, store } = await run(lost, { env: { GITLAB_HA_DB_PASSWORD: 'TheirOwnPassword1' } });
     const result = await databaseStep.ensure(step);
 
     // THEN the instance is adopted (not created by the tool), and its password stored
-    expect(commands()).toEqual(['PutParameter']);
+    expect(mutatingCommands(fake())).toEqual(['PutParameter']);
     expect(store.snapshot.steps.database!.resources.db).toMatchObject({ id: 'demo-db', origin: 'adopted' });
     expect(storedPassword()).toBe('TheirOwnPassword1');
     expect(result.outputs.address).toBe(ENDPOINT);
@@ -425,11 +372,11 @@ describe('database ensure', () => {
     // GIVEN an untagged instance named demo-db in the subnet group the step made
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
-    fake.rds.instances.clear();
-    fake.ssm.parameters.clear();
+    fake().rds.instances.clear();
+    fake().ssm.parameters.clear();
     await foreignInstance(d);
     const lost = { ...d, statePath: await freshState(d) };
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const outcome = databaseStep.ensure((await run(lost)).step);
@@ -443,7 +390,7 @@ describe('database ensure', () => {
         "An RDS DB instance named demo-db already exists but does not carry this deployment's tags for db",
       hint: expect.stringContaining('gitlab-ha:resource=database/db') as unknown,
     });
-    expect(commands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 
   it('refuses an untagged subnet group holding its name', async () => {
@@ -499,8 +446,8 @@ describe('database ensure', () => {
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
     const password = storedPassword();
-    fake.rds.instances.clear();
-    fake.resetCalls();
+    fake().rds.instances.clear();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, reporter } = await run(d);
@@ -510,8 +457,8 @@ describe('database ensure', () => {
     expect(reporter.withCode('resource.drift').map((e) => e.message)).toEqual([
       'DB instance demo-db is gone; it will be found by tags or created again',
     ]);
-    expect(commands()).toEqual(['CreateDBInstance']);
-    expect(inputsOf('CreateDBInstance')[0]!.MasterUserPassword).toBe(password);
+    expect(mutatingCommands(fake())).toEqual(['CreateDBInstance']);
+    expect(inputsOf(fake(), 'CreateDBInstance')[0]!.MasterUserPassword).toBe(password);
   });
 });
 
@@ -519,8 +466,8 @@ describe('database waits', () => {
   it('gives up after its bound on an instance that never becomes available, saying how to resume', async () => {
     // GIVEN an RDS that takes far longer than the (shrunk) bound to create an instance
     const d = await deployment();
-    fake.latency = { ...fake.latency, dbCreate: 100_000 };
-    const { step } = await run(d, { timing: { ...TIMING, maxWaitScale: 0.00002 } });
+    fake().latency = { ...fake().latency, dbCreate: 100_000 };
+    const { step } = await run(d, { timing: { ...FAST_TIMING, maxWaitScale: 0.00002 } });
 
     // WHEN the step is ensured
     const outcome = databaseStep.ensure(step);
@@ -533,15 +480,15 @@ describe('database waits', () => {
       ) as unknown,
       hint: 'Run the same gitlab-ha command again to resume waiting; nothing will be created twice.',
     });
-    expect((await openState(d.statePath)).snapshot.steps.database!.resources.db!.id).toBe('demo-db');
+    expect((await openTestState(d.statePath)).snapshot.steps.database!.resources.db!.id).toBe('demo-db');
   });
 
   it('refuses to use an instance that is being deleted, saying how to finish', async () => {
     // GIVEN a destroy that died right after RDS accepted the delete
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
-    fake.latency = { ...fake.latency, dbDelete: 100 };
-    fake.faults.crashAfter({ command: 'DeleteDBInstance' });
+    fake().latency = { ...fake().latency, dbDelete: 100 };
+    fake().faults.crashAfter({ command: 'DeleteDBInstance' });
     await expect(databaseStep.destroy((await run(d)).destroy())).rejects.toThrow('simulated crash');
 
     // WHEN apply runs
@@ -561,16 +508,20 @@ describe('database drift', () => {
     // GIVEN a deployment ensured once, then made public behind the tool's back
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
-    fake.rds.instance('demo-db').publiclyAccessible = true;
+    fake().rds.instance('demo-db').publiclyAccessible = true;
     const cfg = config({ deletionProtection: true, backupRetentionDays: 14 });
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is ensured with deletion protection on and 14 days of backups
     const { step, reporter } = await run(d, { cfg });
     await databaseStep.ensure(step);
 
     // THEN one ModifyDBInstance applies exactly those changes at once, each reported
-    expect(fake.mutatingCalls().map((c) => [c.command, c.input])).toEqual([
+    expect(
+      fake()
+        .mutatingCalls()
+        .map((c) => [c.command, c.input]),
+    ).toEqual([
       [
         'ModifyDBInstance',
         {
@@ -587,18 +538,18 @@ describe('database drift', () => {
       'changed backup retention (days) 7 -> 14 on DB instance demo-db',
       'changed public access true -> false on DB instance demo-db',
     ]);
-    expect(fake.rds.instance('demo-db')).toMatchObject({
+    expect(fake().rds.instance('demo-db')).toMatchObject({
       deletionProtection: true,
       backupRetentionPeriod: 14,
       publiclyAccessible: false,
     });
 
     // WHEN it is ensured again while the modification is still settling
-    fake.resetCalls();
+    fake().resetCalls();
     await databaseStep.ensure((await run(d, { cfg })).step);
 
     // THEN nothing more is changed
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('reports a changed instance class with the command to change it, and leaves it', async () => {
@@ -606,7 +557,7 @@ describe('database drift', () => {
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
     const cfg = config({ instanceClass: 'db.m6i.xlarge', engineVersion: '17' });
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is planned, ensured and inspected with that config
     const plan = await databaseStep.plan((await run(d, { cfg })).plan);
@@ -615,7 +566,7 @@ describe('database drift', () => {
     const status = await databaseStep.inspect((await run(d, { cfg })).step);
 
     // THEN apply changes nothing, and says what it leaves and how to change it
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(reporter.withCode('resource.drift').map((e) => e.message)).toEqual([
       'DB instance demo-db: engine version 16.6 -> 17 differs from the config; apply leaves it. To change it: aws rds modify-db-instance --db-instance-identifier demo-db --engine-version 17 --allow-major-version-upgrade --apply-immediately --region eu-west-1',
       'DB instance demo-db: instance class db.m6i.large -> db.m6i.xlarge differs from the config; apply leaves it. To change it: aws rds modify-db-instance --db-instance-identifier demo-db --db-instance-class db.m6i.xlarge --apply-immediately --region eu-west-1',
@@ -640,7 +591,7 @@ describe('database drift', () => {
     // GIVEN an instance on 16.6 and a config asking for 16.4
     const d = await deployment(config({ engineVersion: '16.4' }));
     await databaseStep.ensure((await run(d)).step);
-    fake.rds.instance('demo-db').engineVersion = '16.6';
+    fake().rds.instance('demo-db').engineVersion = '16.6';
 
     // WHEN it is inspected
     const status = await databaseStep.inspect((await run(d)).step);
@@ -692,8 +643,8 @@ describe('database inspect', () => {
     // GIVEN a deployment ensured once, made public and stripped of its password parameter
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
-    fake.rds.instance('demo-db').publiclyAccessible = true;
-    fake.ssm.parameters.delete(PARAMETER);
+    fake().rds.instance('demo-db').publiclyAccessible = true;
+    fake().ssm.parameters.delete(PARAMETER);
 
     // WHEN it is inspected
     const status = await databaseStep.inspect((await run(d)).step);
@@ -711,7 +662,7 @@ describe('database inspect', () => {
     });
 
     // WHEN the instance is deleted behind the tool's back and inspected again
-    fake.rds.instances.clear();
+    fake().rds.instances.clear();
     const gone = await databaseStep.inspect((await run(d)).step);
 
     // THEN the step is missing
@@ -766,7 +717,7 @@ describe('database plan', () => {
         },
       ],
     });
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('plans live: creates before the first run (io1 with the default IOPS), nothing after it', async () => {
@@ -776,7 +727,7 @@ describe('database plan', () => {
     // WHEN planned before and after ensure
     const before = await databaseStep.plan((await run(d)).plan);
     await databaseStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
     const after = await databaseStep.plan((await run(d)).plan);
 
     // THEN the first plan creates all three, the second is a noop; planning changed nothing
@@ -793,7 +744,7 @@ describe('database plan', () => {
       ['secret/db-password', 'noop', PARAMETER],
       ['db', 'noop', 'demo-db'],
     ]);
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('plans an update for settings apply converges', async () => {
@@ -814,7 +765,7 @@ describe('database plan', () => {
   it('plans creates without calling AWS while security is not deployed', async () => {
     // GIVEN AWS access but a state in which nothing is done
     const d = await deployment();
-    const early = { ...d, statePath: path.join(await tempDir(), 'demo.state.json') };
+    const early = { ...d, statePath: await newStatePath() };
 
     // WHEN planned
     const plan = await databaseStep.plan((await run(early)).plan);
@@ -824,7 +775,7 @@ describe('database plan', () => {
     expect(plan.resources.map((r) => r.reason)).toEqual(
       Array(3).fill('the network and security groups are not deployed yet'),
     );
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 });
 
@@ -833,7 +784,7 @@ describe('database destroy', () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed
     const { destroy, store, reporter } = await run(d);
@@ -843,8 +794,8 @@ describe('database destroy', () => {
 
     // THEN the instance is deleted with a final snapshot and its automated backups kept,
     // then the subnet group, then (last) the password parameter
-    expect(commands()).toEqual(['DeleteDBInstance', 'DeleteDBSubnetGroup', 'DeleteParameter']);
-    const [deleteInput] = inputsOf('DeleteDBInstance');
+    expect(mutatingCommands(fake())).toEqual(['DeleteDBInstance', 'DeleteDBSubnetGroup', 'DeleteParameter']);
+    const [deleteInput] = inputsOf(fake(), 'DeleteDBInstance');
     expect(deleteInput).toEqual({
       DBInstanceIdentifier: 'demo-db',
       FinalDBSnapshotIdentifier: expect.stringMatching(/^demo-final-\d{8}-\d{6}$/) as unknown,
@@ -858,49 +809,51 @@ describe('database destroy', () => {
     expect(takenAt.getTime()).toBeGreaterThanOrEqual(Math.floor(started.getTime() / 1000) * 1000);
     expect(takenAt.getTime()).toBeLessThanOrEqual(finished.getTime());
     // AND the snapshot carries the deployment's tags and is reported as kept
-    expect(fake.rds.snapshot(snapshotId).tags['gitlab-ha:deployment']).toBe('demo');
+    expect(fake().rds.snapshot(snapshotId).tags['gitlab-ha:deployment']).toBe('demo');
     expect(reporter.withCode('resource.keep').map((e) => [e.data?.id, e.message])).toEqual([
       [snapshotId, `kept final snapshot ${snapshotId} of DB instance demo-db`],
     ]);
-    expect(fake.rds.retainedBackups.map((b) => b.instanceId)).toEqual(['demo-db']);
+    expect(fake().rds.retainedBackups.map((b) => b.instanceId)).toEqual(['demo-db']);
     // AND only the snapshot is left tagged for the deployment, and the state is empty
-    expect(fake.taggedResources('demo').map((r) => r.arn)).toEqual([
-      `arn:aws:rds:eu-west-1:123456789012:snapshot:${snapshotId}`,
-    ]);
+    expect(
+      fake()
+        .taggedResources('demo')
+        .map((r) => r.arn),
+    ).toEqual([`arn:aws:rds:eu-west-1:123456789012:snapshot:${snapshotId}`]);
     expect(store.snapshot.steps.database!.resources).toEqual({});
 
     // WHEN it is destroyed again
-    fake.resetCalls();
+    fake().resetCalls();
     await databaseStep.destroy((await run(d)).destroy());
 
     // THEN nothing is changed
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('takes no final snapshot with skipFinalSnapshots', async () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed with skipFinalSnapshots
     const { destroy, reporter } = await run(d);
     await databaseStep.destroy(destroy({ skipFinalSnapshots: true }));
 
     // THEN RDS is told to skip it, no snapshot exists, and nothing is tagged any more
-    expect(inputsOf('DeleteDBInstance')).toEqual([
+    expect(inputsOf(fake(), 'DeleteDBInstance')).toEqual([
       { DBInstanceIdentifier: 'demo-db', SkipFinalSnapshot: true, DeleteAutomatedBackups: false },
     ]);
-    expect(fake.rds.snapshots.size).toBe(0);
+    expect(fake().rds.snapshots.size).toBe(0);
     expect(reporter.withCode('resource.keep')).toEqual([]);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().taggedResources('demo')).toEqual([]);
   });
 
   it('stops at deletion protection with the command that lifts it, deleting nothing', async () => {
     // GIVEN a deployment ensured with deletion protection on
     const d = await deployment(config({ deletionProtection: true }));
     await databaseStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed
     const outcome = databaseStep.destroy((await run(d)).destroy());
@@ -913,9 +866,9 @@ describe('database destroy', () => {
         'DB instance demo-db has deletion protection on, so gitlab-ha did not delete it (nor its subnet group and password parameter)',
       hint: 'Lift it with `aws rds modify-db-instance --db-instance-identifier demo-db --no-deletion-protection --apply-immediately --region eu-west-1` (or set database.deletionProtection: false and run gitlab-ha apply), then run destroy again.',
     });
-    expect(fake.mutatingCalls()).toEqual([]);
-    expect(fake.rds.instance('demo-db').state).toBe('available');
-    expect(fake.ssm.parameters.has(PARAMETER)).toBe(true);
+    expect(fake().mutatingCalls()).toEqual([]);
+    expect(fake().rds.instance('demo-db').state).toBe('available');
+    expect(fake().ssm.parameters.has(PARAMETER)).toBe(true);
 
     // WHEN the config lifts it, apply runs, and destroy runs again
     const lifted = config({ deletionProtection: false });
@@ -923,69 +876,69 @@ describe('database destroy', () => {
     await databaseStep.destroy((await run(d, { cfg: lifted })).destroy());
 
     // THEN it is gone
-    expect(fake.rds.instances.size).toBe(0);
+    expect(fake().rds.instances.size).toBe(0);
   });
 
   it('resumes a destroy that crashed after DeleteDBInstance: waits, and deletes the rest', async () => {
     // GIVEN a destroy that died right after RDS accepted the delete
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
-    fake.faults.crashAfter({ command: 'DeleteDBInstance' });
+    fake().faults.crashAfter({ command: 'DeleteDBInstance' });
     await expect(databaseStep.destroy((await run(d)).destroy())).rejects.toThrow(
       'simulated crash after rds DeleteDBInstance',
     );
-    expect(fake.rds.instance('demo-db').state).toBe('deleting');
-    const [snapshotId] = [...fake.rds.snapshots.keys()];
+    expect(fake().rds.instance('demo-db').state).toBe('deleting');
+    const [snapshotId] = [...fake().rds.snapshots.keys()];
 
     // WHEN a new run destroys again
     const { destroy, reporter } = await run(d);
     await databaseStep.destroy(destroy());
 
     // THEN it waited for the delete without asking twice, and reported the snapshot as kept
-    expect(inputsOf('DeleteDBInstance')).toHaveLength(1);
-    expect(fake.rds.instances.size).toBe(0);
-    expect(fake.rds.snapshots.size).toBe(1);
+    expect(inputsOf(fake(), 'DeleteDBInstance')).toHaveLength(1);
+    expect(fake().rds.instances.size).toBe(0);
+    expect(fake().rds.snapshots.size).toBe(1);
     expect(reporter.withCode('resource.keep').map((e) => e.data?.id)).toEqual([snapshotId]);
-    expect(fake.rds.subnetGroups.size).toBe(0);
-    expect(fake.ssm.parameters.has(PARAMETER)).toBe(false);
+    expect(fake().rds.subnetGroups.size).toBe(0);
+    expect(fake().ssm.parameters.has(PARAMETER)).toBe(false);
   });
 
   it('waits for an instance still being created before deleting it', async () => {
     // GIVEN an apply that crashed right after CreateDBInstance, leaving the instance creating
     const d = await deployment();
-    fake.faults.crashAfter({ command: 'CreateDBInstance' });
+    fake().faults.crashAfter({ command: 'CreateDBInstance' });
     await expect(databaseStep.ensure((await run(d)).step)).rejects.toThrow('simulated crash');
-    expect(fake.rds.instance('demo-db').state).toBe('creating');
+    expect(fake().rds.instance('demo-db').state).toBe('creating');
 
     // WHEN the deployment is destroyed
     await databaseStep.destroy((await run(d)).destroy());
 
     // THEN the instance became available, was deleted with a snapshot, and everything is gone
-    expect(fake.rds.instances.size).toBe(0);
-    expect(fake.rds.snapshots.size).toBe(1);
-    expect(fake.rds.subnetGroups.size).toBe(0);
-    expect(fake.ssm.parameters.size).toBe(0);
+    expect(fake().rds.instances.size).toBe(0);
+    expect(fake().rds.snapshots.size).toBe(1);
+    expect(fake().rds.subnetGroups.size).toBe(0);
+    expect(fake().ssm.parameters.size).toBe(0);
   });
 
   it('keeps an adopted instance, its subnet group and its password without --force', async () => {
     // GIVEN a user-made instance adopted by ensure (with its password given)
     const d = await deployment();
     await databaseStep.ensure((await run(d)).step);
-    fake.rds.instances.clear();
-    fake.ssm.parameters.clear();
+    fake().rds.instances.clear();
+    fake().ssm.parameters.clear();
     const lost = { ...d, statePath: await freshState(d) };
     await foreignInstance(d, adoptionTags(d.cfg, 'db'));
     await databaseStep.ensure(
       (await run(lost, { env: { GITLAB_HA_DB_PASSWORD: 'TheirOwnPassword1' } })).step,
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN destroyed without --force
     const { destroy, reporter, store } = await run(lost);
     await databaseStep.destroy(destroy());
 
     // THEN nothing is deleted, all three are reported as kept and forgotten
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(reporter.withCode('resource.keep').map((e) => e.data?.id)).toEqual([
       'demo-db',
       'demo-db',
@@ -1001,23 +954,23 @@ describe('database crash and resume', () => {
     async (command) => {
       // GIVEN a run that dies right after that call took effect
       const d = await deployment();
-      fake.faults.crashAfter({ command });
+      fake().faults.crashAfter({ command });
       await expect(databaseStep.ensure((await run(d)).step)).rejects.toThrow(`simulated crash after`);
 
       // WHEN a new run resumes from the state file on disk
       const result = await databaseStep.ensure((await run(d)).step);
 
       // THEN there is one subnet group, one instance and one password, and the instance got that password
-      expect([...fake.rds.subnetGroups.keys()]).toEqual(['demo-db']);
-      expect([...fake.rds.instances.keys()]).toEqual(['demo-db']);
-      expect([...fake.ssm.parameters.keys()]).toEqual([PARAMETER]);
-      expect(inputsOf('CreateDBInstance')).toHaveLength(1);
-      expect(fake.rds.instance('demo-db').masterUserPassword).toBe(storedPassword());
+      expect([...fake().rds.subnetGroups.keys()]).toEqual(['demo-db']);
+      expect([...fake().rds.instances.keys()]).toEqual(['demo-db']);
+      expect([...fake().ssm.parameters.keys()]).toEqual([PARAMETER]);
+      expect(inputsOf(fake(), 'CreateDBInstance')).toHaveLength(1);
+      expect(fake().rds.instance('demo-db').masterUserPassword).toBe(storedPassword());
       expect(result.outputs.address).toBe(ENDPOINT);
       // AND a further run has nothing to do
-      fake.resetCalls();
+      fake().resetCalls();
       await databaseStep.ensure((await run(d)).step);
-      expect(fake.mutatingCalls()).toEqual([]);
+      expect(fake().mutatingCalls()).toEqual([]);
     },
   );
 });

@@ -1,38 +1,27 @@
-import path from 'node:path';
 import {
   CreateInstanceProfileCommand,
   CreateRoleCommand,
   AddRoleToInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { deploymentTags } from '../../src/aws/tags.js';
-import { configSchema } from '../../src/config/schema.js';
 import type { Config } from '../../src/config/schema.js';
-import { makeDestroyContext, makePlanContext, makeStepContext } from '../../src/engine/context.js';
-import type { EngineEnv } from '../../src/engine/context.js';
 import { ProvisioningError, WaitTimeoutError } from '../../src/engine/errors.js';
-import { EventBus } from '../../src/engine/events.js';
-import type { Timing } from '../../src/engine/step.js';
-import { StateStore } from '../../src/state/index.js';
 import { identityStep } from '../../src/steps/identity/index.js';
-import { FakeAws } from '../support/fake-aws/index.js';
-import { RecordingReporter } from '../support/recording-reporter.js';
-import { useTempDirs } from '../state/temp-dir.js';
+import {
+  baseConfig,
+  FAST_TIMING,
+  mutatingCommands,
+  openTestState,
+  stepRun,
+  useFakeAws,
+  useStatePaths,
+} from '../support/step-harness.js';
 
-let fake: FakeAws;
-beforeEach(() => {
-  fake = new FakeAws().install();
-});
-afterEach(() => fake.restore());
-const tempDir = useTempDirs();
+const fake = useFakeAws();
+const newStatePath = useStatePaths();
 
-const TIMING: Timing = {
-  minDelaySeconds: 0.001,
-  maxDelaySeconds: 0.002,
-  maxWaitScale: 1,
-  heartbeatSeconds: 3600,
-};
 const ACCOUNT = '123456789012';
 const NAME = 'demo-gitlab-node';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${NAME}`;
@@ -97,17 +86,7 @@ const NODE_POLICY = {
 };
 
 function config(region = 'eu-west-1'): Config {
-  return configSchema.parse({
-    name: 'demo',
-    region,
-    tags: { team: 'platform' },
-    network: {
-      availabilityZones: [`${region}a`, `${region}b`],
-      publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
-      privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
-    },
-    gitlab: { externalUrl: 'https://gitlab.example.com' },
-  });
+  return baseConfig({ region, network: { availabilityZones: [`${region}a`, `${region}b`] } });
 }
 
 /** The tags the role and profile carry: the deployment's, with Name = the IAM name, and the region. */
@@ -127,48 +106,22 @@ interface Deployment {
 }
 
 async function emptyState(): Promise<string> {
-  const statePath = path.join(await tempDir(), 'demo.state.json');
-  await openState(statePath);
+  const statePath = await newStatePath();
+  await openTestState(statePath);
   return statePath;
 }
 
 async function deployment(cfg: Config = config()): Promise<Deployment> {
-  return { aws: fake.clients(), cfg, statePath: await emptyState() };
-}
-
-function openState(statePath: string): Promise<StateStore> {
-  return StateStore.open(statePath, { deployment: 'demo', region: 'eu-west-1', toolVersion: '0.0.0-test' });
+  return { aws: fake().clients(), cfg, statePath: await emptyState() };
 }
 
 /** Fresh contexts over the state file on disk, as a new run of the tool would build them. */
-async function run(d: Deployment, cfg: Config = d.cfg) {
-  const store = await openState(d.statePath);
-  const bus = new EventBus();
-  const reporter = new RecordingReporter(bus);
-  const env: EngineEnv = {
-    config: cfg,
-    state: store,
-    bus,
-    signal: new AbortController().signal,
-    timing: TIMING,
-  };
-  return {
-    store,
-    reporter,
-    step: makeStepContext(env, d.aws, 'identity'),
-    plan: makePlanContext(env, d.aws, 'identity'),
-    offlinePlan: makePlanContext(env, null, 'identity'),
-    destroy: (force = false) =>
-      makeDestroyContext(env, d.aws, 'identity', { force, skipFinalSnapshots: false }),
-  };
-}
-
-function commands(): string[] {
-  return fake.mutatingCalls().map((c) => c.command);
+function run(d: Deployment, cfg: Config = d.cfg) {
+  return stepRun({ step: 'identity', aws: d.aws, config: cfg, statePath: d.statePath });
 }
 
 function inlinePolicy(): unknown {
-  const document = fake.iam.role(NAME).inlinePolicies.get('gitlab-ha');
+  const document = fake().iam.role(NAME).inlinePolicies.get('gitlab-ha');
   return document === undefined ? undefined : JSON.parse(document);
 }
 
@@ -185,7 +138,7 @@ async function squat(d: Deployment, what: 'role' | 'profile', tags: { Key: strin
   } else {
     await d.aws.iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: NAME, Tags: tags }));
   }
-  fake.resetCalls();
+  fake().resetCalls();
 }
 
 describe('identity ensure', () => {
@@ -198,8 +151,11 @@ describe('identity ensure', () => {
     const result = await identityStep.ensure(step);
 
     // THEN exactly five changes are made, in order
-    expect(commands()).toEqual(CREATES);
-    const input = (command: string) => fake.calls().find((c) => c.command === command)!.input;
+    expect(mutatingCommands(fake())).toEqual(CREATES);
+    const input = (command: string) =>
+      fake()
+        .calls()
+        .find((c) => c.command === command)!.input;
 
     // AND the role is created with the EC2 trust policy, a description and the deployment's tags
     const createRole = input('CreateRole');
@@ -215,7 +171,7 @@ describe('identity ensure', () => {
       'gitlab-ha demo: GitLab nodes in eu-west-1 (read /gitlab-ha/demo/*, signal bootstrap, Session Manager)',
     );
     expect(createRole.Tags).toEqual(iamTagsOf('role'));
-    expect(fake.iam.role(NAME).tags).toMatchObject({
+    expect(fake().iam.role(NAME).tags).toMatchObject({
       team: 'platform',
       Name: NAME,
       'gitlab-ha:deployment': 'demo',
@@ -227,11 +183,11 @@ describe('identity ensure', () => {
     // AND the inline policy gitlab-ha grants exactly the bootstrap protocol, in the role's account
     expect(input('PutRolePolicy')).toMatchObject({ RoleName: NAME, PolicyName: 'gitlab-ha' });
     expect(JSON.parse(input('PutRolePolicy').PolicyDocument as string)).toEqual(NODE_POLICY);
-    expect(fake.iam.role(NAME).inlinePolicies.size).toBe(1);
+    expect(fake().iam.role(NAME).inlinePolicies.size).toBe(1);
 
     // AND Session Manager's managed policy is attached, and nothing else
     expect(input('AttachRolePolicy')).toEqual({ RoleName: NAME, PolicyArn: SSM_CORE });
-    expect(fake.iam.role(NAME).attachedPolicies).toEqual([SSM_CORE]);
+    expect(fake().iam.role(NAME).attachedPolicies).toEqual([SSM_CORE]);
 
     // AND the profile is tagged in its create call and holds the role
     expect(input('CreateInstanceProfile')).toEqual({
@@ -239,10 +195,14 @@ describe('identity ensure', () => {
       Tags: iamTagsOf('instance-profile'),
     });
     expect(input('AddRoleToInstanceProfile')).toEqual({ InstanceProfileName: NAME, RoleName: NAME });
-    expect(fake.iam.instanceProfile(NAME).roles).toEqual([NAME]);
+    expect(fake().iam.instanceProfile(NAME).roles).toEqual([NAME]);
 
     // AND the account came from the role's ARN: STS was not asked
-    expect(fake.calls().filter((c) => c.service === 'sts')).toEqual([]);
+    expect(
+      fake()
+        .calls()
+        .filter((c) => c.service === 'sts'),
+    ).toEqual([]);
 
     // AND both are recorded as the tool's, and the outputs name them
     expect(store.snapshot.steps.identity!.resources).toMatchObject({
@@ -266,19 +226,18 @@ describe('identity ensure', () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     const first = await identityStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN a new run ensures it again
     const second = await identityStep.ensure((await run(d)).step);
 
     // THEN only reads are made and the outputs are the same
-    expect(fake.mutatingCalls()).toEqual([]);
-    expect(fake.calls().map((c) => c.command)).toEqual([
-      'GetRole',
-      'GetRolePolicy',
-      'ListAttachedRolePolicies',
-      'GetInstanceProfile',
-    ]);
+    expect(fake().mutatingCalls()).toEqual([]);
+    expect(
+      fake()
+        .calls()
+        .map((c) => c.command),
+    ).toEqual(['GetRole', 'GetRolePolicy', 'ListAttachedRolePolicies', 'GetInstanceProfile']);
     expect(second.outputs).toEqual(first.outputs);
   });
 
@@ -287,14 +246,14 @@ describe('identity ensure', () => {
     const d = await deployment();
     const first = await identityStep.ensure((await run(d)).step);
     const lost = { ...d, statePath: await emptyState() };
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured with the new state
     const { step, store, reporter } = await run(lost);
     const second = await identityStep.ensure(step);
 
     // THEN both are found and recorded again as the tool's, nothing is changed
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
     expect(reporter.withCode('resource.adopt').map((e) => e.message)).toEqual([
       `found IAM role ${NAME} by its tags`,
@@ -319,7 +278,7 @@ describe('identity ensure', () => {
     await identityStep.ensure(step);
 
     // THEN the role is adopted (not created) and given its policies, and a profile is created for it
-    expect(commands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'PutRolePolicy',
       'AttachRolePolicy',
       'CreateInstanceProfile',
@@ -329,13 +288,13 @@ describe('identity ensure', () => {
     expect(inlinePolicy()).toEqual(NODE_POLICY);
 
     // WHEN destroyed without --force
-    fake.resetCalls();
+    fake().resetCalls();
     const { destroy, reporter } = await run(d);
     await identityStep.destroy(destroy());
 
     // THEN the profile is emptied and deleted, the adopted role stays as it is
-    expect(commands()).toEqual(['RemoveRoleFromInstanceProfile', 'DeleteInstanceProfile']);
-    expect(fake.iam.findRole(NAME)).toBeDefined();
+    expect(mutatingCommands(fake())).toEqual(['RemoveRoleFromInstanceProfile', 'DeleteInstanceProfile']);
+    expect(fake().iam.findRole(NAME)).toBeDefined();
     expect(reporter.withCode('resource.keep').map((e) => e.data?.id)).toEqual([NAME]);
   });
 
@@ -354,8 +313,8 @@ describe('identity ensure', () => {
       message: `An IAM role named ${NAME} already exists in this AWS account but does not carry this deployment's tag gitlab-ha:deployment=demo`,
       hint: `IAM names are global to the account. Delete that IAM role, or adopt it by tagging it (aws iam tag-role --role-name ${NAME} --tags Key=gitlab-ha:deployment,Value=demo Key=gitlab-ha:resource,Value=identity/role), or choose another deployment name; then run again.`,
     });
-    expect(fake.mutatingCalls()).toEqual([]);
-    expect(fake.iam.role(NAME).inlinePolicies.size).toBe(0);
+    expect(fake().mutatingCalls()).toEqual([]);
+    expect(fake().iam.role(NAME).inlinePolicies.size).toBe(0);
   });
 
   it('refuses an instance profile of the same name without the deployment tag', async () => {
@@ -376,15 +335,15 @@ describe('identity ensure', () => {
         `aws iam tag-instance-profile --instance-profile-name ${NAME}`,
       ) as unknown,
     });
-    expect(fake.iam.instanceProfile(NAME).roles).toEqual([]);
+    expect(fake().iam.instanceProfile(NAME).roles).toEqual([]);
   });
 
   it('refuses a recorded role that someone deleted and re-created without its tags, and destroy leaves it', async () => {
     // GIVEN a deployment whose role was deleted by hand and re-created, untagged, under the same name
     const d = await deployment();
     await identityStep.ensure((await run(d)).step);
-    fake.iam.instanceProfile(NAME).roles = [];
-    fake.iam.roles.delete(NAME);
+    fake().iam.instanceProfile(NAME).roles = [];
+    fake().iam.roles.delete(NAME);
     await squat(d, 'role');
 
     // WHEN the step is ensured
@@ -392,15 +351,15 @@ describe('identity ensure', () => {
 
     // THEN the stranger's role is not taken for the recorded one
     await expect(outcome).rejects.toMatchObject({ code: 'NAME_TAKEN', resourceId: NAME });
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
 
     // WHEN the deployment is destroyed
     const { destroy, store } = await run(d);
     await identityStep.destroy(destroy());
 
     // THEN the deployment's profile is deleted, the stranger's role stays, and state forgets the role
-    expect(commands()).toEqual(['DeleteInstanceProfile']);
-    expect(fake.iam.findRole(NAME)?.tags).toEqual({});
+    expect(mutatingCommands(fake())).toEqual(['DeleteInstanceProfile']);
+    expect(fake().iam.findRole(NAME)?.tags).toEqual({});
     expect(store.snapshot.steps.identity?.resources ?? {}).toEqual({});
   });
 
@@ -423,22 +382,22 @@ describe('identity ensure', () => {
     // GIVEN a deployment whose role was removed from its profile and deleted by hand
     const d = await deployment();
     await identityStep.ensure((await run(d)).step);
-    fake.iam.instanceProfile(NAME).roles = [];
-    fake.iam.roles.delete(NAME);
-    fake.resetCalls();
+    fake().iam.instanceProfile(NAME).roles = [];
+    fake().iam.roles.delete(NAME);
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, reporter } = await run(d);
     await identityStep.ensure(step);
 
     // THEN the role is created with its policies and put into the profile again
-    expect(commands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'CreateRole',
       'PutRolePolicy',
       'AttachRolePolicy',
       'AddRoleToInstanceProfile',
     ]);
-    expect(fake.iam.instanceProfile(NAME).roles).toEqual([NAME]);
+    expect(fake().iam.instanceProfile(NAME).roles).toEqual([NAME]);
     expect(reporter.withCode('resource.drift').map((e) => e.message)).toEqual([
       `IAM role ${NAME} is gone; it will be found by tags or created again`,
     ]);
@@ -448,7 +407,7 @@ describe('identity ensure', () => {
     // GIVEN IAM not showing the new role to the first PutRolePolicy nor the new profile to the first add
     const d = await deployment();
     for (const command of ['PutRolePolicy', 'AddRoleToInstanceProfile']) {
-      fake.faults.failNext({
+      fake().faults.failNext({
         command,
         error: {
           name: 'NoSuchEntity',
@@ -463,7 +422,7 @@ describe('identity ensure', () => {
 
     // THEN each call is made again and succeeds
     expect(
-      fake
+      fake()
         .calls()
         .filter((c) => c.mutating)
         .map((c) => [c.command, c.error]),
@@ -476,7 +435,7 @@ describe('identity ensure', () => {
       ['AddRoleToInstanceProfile', 'NoSuchEntity'],
       ['AddRoleToInstanceProfile', undefined],
     ]);
-    expect(fake.iam.instanceProfile(NAME).roles).toEqual([NAME]);
+    expect(fake().iam.instanceProfile(NAME).roles).toEqual([NAME]);
   });
 
   it('refuses to swap out another role found in its profile', async () => {
@@ -486,7 +445,7 @@ describe('identity ensure', () => {
     await d.aws.iam.send(
       new CreateRoleCommand({ RoleName: 'mine', AssumeRolePolicyDocument: JSON.stringify(TRUST_POLICY) }),
     );
-    fake.iam.instanceProfile(NAME).roles = [];
+    fake().iam.instanceProfile(NAME).roles = [];
     await d.aws.iam.send(
       new AddRoleToInstanceProfileCommand({ InstanceProfileName: NAME, RoleName: 'mine' }),
     );
@@ -510,7 +469,7 @@ describe('identity drift', () => {
     await identityStep.ensure((await run(d)).step);
     const widened = structuredClone(NODE_POLICY);
     widened.Statement[0]!.Resource = `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/*`;
-    fake.iam.role(NAME).inlinePolicies.set('gitlab-ha', JSON.stringify(widened));
+    fake().iam.role(NAME).inlinePolicies.set('gitlab-ha', JSON.stringify(widened));
 
     // WHEN inspected and planned
     const status = await identityStep.inspect((await run(d)).step);
@@ -543,12 +502,12 @@ describe('identity drift', () => {
     ]);
 
     // WHEN the step is ensured
-    fake.resetCalls();
+    fake().resetCalls();
     const { step, reporter } = await run(d);
     await identityStep.ensure(step);
 
     // THEN the policy alone is put again, with the event saying why, and inspect is clean
-    expect(commands()).toEqual(['PutRolePolicy']);
+    expect(mutatingCommands(fake())).toEqual(['PutRolePolicy']);
     expect(inlinePolicy()).toEqual(NODE_POLICY);
     expect(reporter.withCode('resource.update').map((e) => e.message)).toEqual([
       `replaced inline policy gitlab-ha of IAM role ${NAME}: it differed from the one this deployment needs`,
@@ -564,22 +523,24 @@ describe('identity drift', () => {
     respelled.Statement[0]!.Action = ['ssm:GetParametersByPath', 'ssm:GetParameter', 'ssm:GetParameters'];
     respelled.Statement[2]!.Action = ['ssm:PutParameter'];
     respelled.Statement[2] = Object.fromEntries(Object.entries(respelled.Statement[2]!).reverse());
-    fake.iam.role(NAME).inlinePolicies.set('gitlab-ha', JSON.stringify(respelled, null, 4));
-    fake.resetCalls();
+    fake()
+      .iam.role(NAME)
+      .inlinePolicies.set('gitlab-ha', JSON.stringify(respelled, null, 4));
+    fake().resetCalls();
 
     // WHEN the step is ensured
     await identityStep.ensure((await run(d)).step);
 
     // THEN nothing is put
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('re-attaches Session Manager and resets the trust policy when they were changed by hand', async () => {
     // GIVEN a deployment whose managed policy was detached and whose trust names lambda instead of EC2
     const d = await deployment();
     await identityStep.ensure((await run(d)).step);
-    fake.iam.role(NAME).attachedPolicies = [];
-    fake.iam.role(NAME).assumeRolePolicyDocument = JSON.stringify(TRUST_POLICY).replace('ec2.', 'lambda.');
+    fake().iam.role(NAME).attachedPolicies = [];
+    fake().iam.role(NAME).assumeRolePolicyDocument = JSON.stringify(TRUST_POLICY).replace('ec2.', 'lambda.');
 
     // WHEN inspected
     const status = await identityStep.inspect((await run(d)).step);
@@ -591,13 +552,13 @@ describe('identity drift', () => {
     ]);
 
     // WHEN ensured
-    fake.resetCalls();
+    fake().resetCalls();
     await identityStep.ensure((await run(d)).step);
 
     // THEN the trust is reset and the policy attached, and all is well again
-    expect(commands()).toEqual(['UpdateAssumeRolePolicy', 'AttachRolePolicy']);
-    expect(JSON.parse(fake.iam.role(NAME).assumeRolePolicyDocument)).toEqual(TRUST_POLICY);
-    expect(fake.iam.role(NAME).attachedPolicies).toEqual([SSM_CORE]);
+    expect(mutatingCommands(fake())).toEqual(['UpdateAssumeRolePolicy', 'AttachRolePolicy']);
+    expect(JSON.parse(fake().iam.role(NAME).assumeRolePolicyDocument)).toEqual(TRUST_POLICY);
+    expect(fake().iam.role(NAME).attachedPolicies).toEqual([SSM_CORE]);
     expect((await identityStep.inspect((await run(d)).step)).health).toBe('healthy');
   });
 
@@ -605,16 +566,16 @@ describe('identity drift', () => {
     // GIVEN a deployment whose profile no longer holds the role
     const d = await deployment();
     await identityStep.ensure((await run(d)).step);
-    fake.iam.instanceProfile(NAME).roles = [];
+    fake().iam.instanceProfile(NAME).roles = [];
 
     // WHEN inspected, then ensured
     const status = await identityStep.inspect((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
     await identityStep.ensure((await run(d)).step);
 
     // THEN the missing role was drift, and only the add was made
     expect(status.drift).toEqual([`IAM instance profile ${NAME} holds no role (it should hold ${NAME})`]);
-    expect(commands()).toEqual(['AddRoleToInstanceProfile']);
+    expect(mutatingCommands(fake())).toEqual(['AddRoleToInstanceProfile']);
   });
 
   it('reports everything present and its ARNs when nothing drifted', async () => {
@@ -667,8 +628,8 @@ describe('identity drift', () => {
     // GIVEN a deployment whose role and profile were deleted by hand
     const d = await deployment();
     await identityStep.ensure((await run(d)).step);
-    fake.iam.instanceProfiles.clear();
-    fake.iam.roles.clear();
+    fake().iam.instanceProfiles.clear();
+    fake().iam.roles.clear();
 
     // WHEN inspected
     const status = await identityStep.inspect((await run(d)).step);
@@ -729,7 +690,7 @@ describe('identity plan', () => {
         },
       ],
     });
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('plans live: creates before the first run, nothing after it, and changes nothing', async () => {
@@ -739,7 +700,7 @@ describe('identity plan', () => {
     // WHEN planned live before and after ensure
     const before = await identityStep.plan((await run(d)).plan);
     await identityStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
     const after = await identityStep.plan((await run(d)).plan);
 
     // THEN the first plan creates all five parts, the second is a noop
@@ -759,7 +720,7 @@ describe('identity plan', () => {
       ['instance-profile', 'noop', NAME],
       ['instance-profile/role', 'noop', `${NAME}/${NAME}`],
     ]);
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('plans to adopt what it finds by name and tags when the state was lost', async () => {
@@ -788,23 +749,27 @@ describe('identity destroy', () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     await identityStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed
     const { destroy, store, reporter } = await run(d);
     await identityStep.destroy(destroy());
 
     // THEN the calls come in IAM's required order, and nothing of the deployment is left
-    expect(fake.mutatingCalls().map((c) => [c.command, c.input])).toEqual([
+    expect(
+      fake()
+        .mutatingCalls()
+        .map((c) => [c.command, c.input]),
+    ).toEqual([
       ['RemoveRoleFromInstanceProfile', { InstanceProfileName: NAME, RoleName: NAME }],
       ['DeleteInstanceProfile', { InstanceProfileName: NAME }],
       ['DetachRolePolicy', { RoleName: NAME, PolicyArn: SSM_CORE }],
       ['DeleteRolePolicy', { RoleName: NAME, PolicyName: 'gitlab-ha' }],
       ['DeleteRole', { RoleName: NAME }],
     ]);
-    expect(fake.iam.roles.size).toBe(0);
-    expect(fake.iam.instanceProfiles.size).toBe(0);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().iam.roles.size).toBe(0);
+    expect(fake().iam.instanceProfiles.size).toBe(0);
+    expect(fake().taggedResources('demo')).toEqual([]);
     expect(store.snapshot.steps.identity?.resources ?? {}).toEqual({});
     expect(reporter.withCode('resource.delete').map((e) => e.message)).toEqual([
       `removed IAM role ${NAME} from instance profile ${NAME}`,
@@ -815,18 +780,18 @@ describe('identity destroy', () => {
     ]);
 
     // WHEN it is destroyed again
-    fake.resetCalls();
+    fake().resetCalls();
     await identityStep.destroy((await run(d)).destroy());
 
     // THEN nothing is changed
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('deletes what it finds by name and tags after a crash kept it out of state, and policies a user added', async () => {
     // GIVEN a deployment ensured once, an extra managed policy attached by a user, and a lost state
     const d = await deployment();
     await identityStep.ensure((await run(d)).step);
-    fake.iam.role(NAME).attachedPolicies.push('arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy');
+    fake().iam.role(NAME).attachedPolicies.push('arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy');
     const lost = { ...d, statePath: await emptyState() };
 
     // WHEN destroyed with the empty state
@@ -834,8 +799,8 @@ describe('identity destroy', () => {
     await identityStep.destroy(destroy());
 
     // THEN everything is gone, and the user's policy was named when it was detached
-    expect(fake.iam.roles.size).toBe(0);
-    expect(fake.iam.instanceProfiles.size).toBe(0);
+    expect(fake().iam.roles.size).toBe(0);
+    expect(fake().iam.instanceProfiles.size).toBe(0);
     expect(reporter.withCode('resource.delete').map((e) => e.message)).toContain(
       `detached CloudWatchAgentServerPolicy from IAM role ${NAME} (it was not attached by gitlab-ha)`,
     );
@@ -851,16 +816,16 @@ describe('identity destroy', () => {
     await identityStep.destroy((await run(d)).destroy());
 
     // THEN nothing is touched
-    expect(fake.mutatingCalls()).toEqual([]);
-    expect(fake.iam.findRole(NAME)).toBeDefined();
-    expect(fake.iam.findInstanceProfile(NAME)).toBeDefined();
+    expect(fake().mutatingCalls()).toEqual([]);
+    expect(fake().iam.findRole(NAME)).toBeDefined();
+    expect(fake().iam.findInstanceProfile(NAME)).toBeDefined();
   });
 
   it('retries DeleteRole while IAM still reports a conflict, within a bound', async () => {
     // GIVEN a deployment whose role delete conflicts twice (IAM catching up with the removals)
     const d = await deployment();
     await identityStep.ensure((await run(d)).step);
-    fake.faults.failNext({
+    fake().faults.failNext({
       command: 'DeleteRole',
       error: {
         name: 'DeleteConflict',
@@ -874,9 +839,9 @@ describe('identity destroy', () => {
     await identityStep.destroy((await run(d)).destroy());
 
     // THEN the delete was retried until the role was gone
-    expect(fake.iam.roles.size).toBe(0);
+    expect(fake().iam.roles.size).toBe(0);
     expect(
-      fake
+      fake()
         .calls()
         .filter((c) => c.command === 'DeleteRole')
         .map((c) => c.error),
@@ -891,24 +856,21 @@ describe('identity destroy', () => {
     await d.aws.iam.send(
       new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'users-profile', RoleName: NAME }),
     );
-    const store = await openState(d.statePath);
-    const env: EngineEnv = {
+    const { destroy } = await stepRun({
+      step: 'identity',
+      aws: d.aws,
       config: d.cfg,
-      state: store,
-      bus: new EventBus(),
-      signal: new AbortController().signal,
-      timing: { ...TIMING, maxWaitScale: 0.0005 },
-    };
+      statePath: d.statePath,
+      timing: { ...FAST_TIMING, maxWaitScale: 0.0005 },
+    });
 
     // WHEN destroyed
-    const outcome = identityStep.destroy(
-      makeDestroyContext(env, d.aws, 'identity', { force: false, skipFinalSnapshots: false }),
-    );
+    const outcome = identityStep.destroy(destroy());
 
     // THEN it times out naming the role; the profile of the deployment is gone
     await expect(outcome).rejects.toBeInstanceOf(WaitTimeoutError);
     await expect(outcome).rejects.toThrow(`IAM role ${NAME} to be deletable`);
-    expect(fake.iam.findInstanceProfile(NAME)).toBeUndefined();
+    expect(fake().iam.findInstanceProfile(NAME)).toBeUndefined();
   });
 });
 
@@ -916,7 +878,7 @@ describe('identity crash and resume', () => {
   it.each(CREATES)('completes after a crash right after %s, without duplicates', async (command) => {
     // GIVEN a run that dies right after that call took effect
     const d = await deployment();
-    fake.faults.crashAfter({ command });
+    fake().faults.crashAfter({ command });
     await expect(identityStep.ensure((await run(d)).step)).rejects.toThrow(
       `simulated crash after iam ${command}`,
     );
@@ -926,10 +888,10 @@ describe('identity crash and resume', () => {
     const result = await identityStep.ensure(step);
 
     // THEN there is one role with its policies, one profile holding it, both recorded as the tool's
-    expect([...fake.iam.roles.values()].map((r) => r.name)).toEqual([NAME]);
-    expect([...fake.iam.instanceProfiles.values()].map((p) => [p.name, p.roles])).toEqual([[NAME, [NAME]]]);
+    expect([...fake().iam.roles.values()].map((r) => r.name)).toEqual([NAME]);
+    expect([...fake().iam.instanceProfiles.values()].map((p) => [p.name, p.roles])).toEqual([[NAME, [NAME]]]);
     expect(inlinePolicy()).toEqual(NODE_POLICY);
-    expect(fake.iam.role(NAME).attachedPolicies).toEqual([SSM_CORE]);
+    expect(fake().iam.role(NAME).attachedPolicies).toEqual([SSM_CORE]);
     expect(Object.values(store.snapshot.steps.identity!.resources).map((r) => [r.id, r.origin])).toEqual([
       [NAME, 'tool'],
       [NAME, 'tool'],
@@ -937,8 +899,8 @@ describe('identity crash and resume', () => {
     expect(result.outputs.instanceProfileArn).toBe(PROFILE_ARN);
 
     // AND a further run has nothing to do
-    fake.resetCalls();
+    fake().resetCalls();
     await identityStep.ensure((await run(d)).step);
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 });

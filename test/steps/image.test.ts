@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
@@ -7,41 +6,35 @@ import {
   DeregisterImageCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateInstanceProfileCommand } from '@aws-sdk/client-iam';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { deploymentTags } from '../../src/aws/tags.js';
-import { configSchema } from '../../src/config/schema.js';
 import type { Config } from '../../src/config/schema.js';
-import { makeDestroyContext, makePlanContext, makeStepContext } from '../../src/engine/context.js';
-import type { EngineEnv } from '../../src/engine/context.js';
 import { ConflictError, ExitCode, ProvisioningError, WaitTimeoutError } from '../../src/engine/errors.js';
-import { EventBus } from '../../src/engine/events.js';
 import type { StepOutputs, Timing } from '../../src/engine/step.js';
 import { decodeUserData } from '../../src/gitlab/cloud-config.js';
 import { railsNodeInput, renderBuilderCloudInit } from '../../src/gitlab/rails-node.js';
-import { StateStore } from '../../src/state/index.js';
 import { imageStep } from '../../src/steps/image/index.js';
 import { imageRecipe } from '../../src/steps/image/recipe.js';
-import { FAKE_UBUNTU_AMI, FakeAws } from '../support/fake-aws/index.js';
+import { FAKE_UBUNTU_AMI } from '../support/fake-aws/index.js';
 import type { ImageRecord, InstanceRecord } from '../support/fake-aws/index.js';
-import { RecordingReporter } from '../support/recording-reporter.js';
-import { useTempDirs } from '../state/temp-dir.js';
+import {
+  baseConfig,
+  FAST_TIMING,
+  firstAttemptInputsOf,
+  mutatingCommands,
+  openTestState,
+  rejection,
+  stepRun,
+  useFakeAws,
+  useStatePaths,
+} from '../support/step-harness.js';
 
-let fake: FakeAws;
-beforeEach(() => {
-  fake = new FakeAws().install();
-});
-afterEach(() => fake.restore());
-const tempDir = useTempDirs();
+const fake = useFakeAws();
+const newStatePath = useStatePaths();
 
-const TIMING: Timing = {
-  minDelaySeconds: 0.001,
-  maxDelaySeconds: 0.002,
-  maxWaitScale: 1,
-  heartbeatSeconds: 3600,
-};
 /** Every bound shrunk: the 45-minute bootstrap wait lasts 1.35 s. */
-const SHORT_BOUNDS: Timing = { ...TIMING, maxWaitScale: 0.0005 };
+const SHORT_BOUNDS: Timing = { ...FAST_TIMING, maxWaitScale: 0.0005 };
 const PROFILE_ARN = 'arn:aws:iam::123456789012:instance-profile/demo-gitlab-node';
 
 /** The deployment's secrets as the database, redis and storage steps left them in SSM. */
@@ -53,17 +46,7 @@ const SECRETS: Record<string, string> = {
 };
 
 function config(gitlab: Record<string, unknown> = {}): Config {
-  return configSchema.parse({
-    name: 'demo',
-    region: 'eu-west-1',
-    tags: { team: 'platform' },
-    network: {
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
-      privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
-    },
-    gitlab: { externalUrl: 'https://gitlab.example.com', ...gitlab },
-  });
+  return baseConfig({ gitlab });
 }
 
 interface Deployment {
@@ -80,7 +63,7 @@ interface Deployment {
  * profile, and the database, redis and storage outputs with their secrets in SSM.
  */
 async function deployment(cfg: Config = config()): Promise<Deployment> {
-  const aws = fake.clients();
+  const aws = fake().clients();
   const vpcId = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const subnet = async (cidr: string, zone: string) =>
     (await aws.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: zone })))
@@ -94,10 +77,10 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
       new CreateSecurityGroupCommand({ GroupName: 'demo-sg-builder', Description: 'builder', VpcId: vpcId }),
     )
   ).GroupId!;
-  fake.latency.instanceProfileUsable = 0;
+  fake().latency.instanceProfileUsable = 0;
   await aws.iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'demo-gitlab-node' }));
   for (const [name, value] of Object.entries(SECRETS)) {
-    fake.ssm.parameters.set(name, {
+    fake().ssm.parameters.set(name, {
       name,
       type: 'SecureString',
       value,
@@ -134,8 +117,8 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
       dataVolumeId: 'vol-0data00000000001',
     },
   };
-  const statePath = path.join(await tempDir(), 'demo.state.json');
-  const store = await openState(statePath);
+  const statePath = await newStatePath();
+  const store = await openTestState(statePath);
   const done = (stepOutputs: StepOutputs) => ({
     status: 'done' as const,
     resources: {},
@@ -160,38 +143,23 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
     draft.steps.redis = done(outputs.redis);
     draft.steps.storage = done(outputs.storage);
   });
-  fake.resetCalls();
+  fake().resetCalls();
   return { aws, cfg, statePath, privateSubnetIds, builderGroupId, outputs };
 }
 
-function openState(statePath: string): Promise<StateStore> {
-  return StateStore.open(statePath, { deployment: 'demo', region: 'eu-west-1', toolVersion: '0.0.0-test' });
-}
-
 /** Fresh contexts over the state file on disk, as a new run of the tool would build them. */
-async function run(d: Deployment, options: { cfg?: Config; timing?: Timing } = {}) {
-  const store = await openState(d.statePath);
-  const bus = new EventBus();
-  const reporter = new RecordingReporter(bus);
-  const env: EngineEnv = {
+function run(d: Deployment, options: { cfg?: Config; timing?: Timing } = {}) {
+  return stepRun({
+    step: 'image',
+    aws: d.aws,
     config: options.cfg ?? d.cfg,
-    state: store,
-    bus,
-    signal: new AbortController().signal,
-    timing: options.timing ?? TIMING,
-  };
-  return {
-    store,
-    reporter,
-    step: makeStepContext(env, d.aws, 'image'),
-    plan: makePlanContext(env, d.aws, 'image'),
-    offlinePlan: makePlanContext(env, null, 'image'),
-    destroy: (force = false) => makeDestroyContext(env, d.aws, 'image', { force, skipFinalSnapshots: false }),
-  };
+    statePath: d.statePath,
+    timing: options.timing,
+  });
 }
 
 function builders(): InstanceRecord[] {
-  return [...fake.ec2.instances.values()].filter((i) => i.tags['gitlab-ha:resource'] === 'image/builder');
+  return [...fake().ec2.instances.values()].filter((i) => i.tags['gitlab-ha:resource'] === 'image/builder');
 }
 
 function liveBuilders(): InstanceRecord[] {
@@ -199,18 +167,7 @@ function liveBuilders(): InstanceRecord[] {
 }
 
 function deploymentImages(): ImageRecord[] {
-  return [...fake.ec2.images.values()].filter((i) => i.tags['gitlab-ha:deployment'] === 'demo');
-}
-
-function inputsOf(command: string) {
-  return fake
-    .calls()
-    .filter((c) => c.command === command && c.attempt === 1)
-    .map((c) => c.input);
-}
-
-function mutatingCommands(): string[] {
-  return fake.mutatingCalls().map((c) => c.command);
+  return [...fake().ec2.images.values()].filter((i) => i.tags['gitlab-ha:deployment'] === 'demo');
 }
 
 function recipeTags(cfg: Config) {
@@ -220,15 +177,6 @@ function recipeTags(cfg: Config) {
     { Key: 'gitlab-ha:gitlab-edition', Value: recipe.edition },
     { Key: 'gitlab-ha:image-recipe', Value: recipe.hash },
   ];
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('image ensure: the builder life cycle', () => {
@@ -241,7 +189,7 @@ describe('image ensure: the builder life cycle', () => {
     const result = await imageStep.ensure(step);
 
     // THEN the builder was launched, stopped, imaged, terminated, and its (absent) log parameter cleared
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'PutParameter', // the first root password, before the builder that seeds it
       'RunInstances',
       'StopInstances',
@@ -262,7 +210,7 @@ describe('image ensure: the builder life cycle', () => {
     expect(builder.tags['gitlab-ha:bootstrap']).toBe('ready');
     expect(builder.state).toBe('terminated');
     expect(image).toMatchObject({ state: 'available', sourceInstanceId: builder.id });
-    expect(inputsOf('DeleteParameter').map((i) => i.Name)).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'DeleteParameter').map((i) => i.Name)).toEqual([
       `/gitlab-ha/demo/bootstrap/${builder.id}`,
     ]);
     // AND the outputs name the image and the GitLab it carries
@@ -304,7 +252,7 @@ describe('image ensure: the builder life cycle', () => {
     await imageStep.ensure((await run(d)).step);
 
     // THEN RunInstances had exactly these parameters, with a token derived from them
-    expect(inputsOf('RunInstances')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'RunInstances')).toEqual([
       {
         ImageId: FAKE_UBUNTU_AMI,
         InstanceType: 'c5.2xlarge',
@@ -341,7 +289,7 @@ describe('image ensure: the builder life cycle', () => {
     await imageStep.ensure((await run(d)).step);
 
     // THEN the builder had that type and volume, and the image's snapshot is that size
-    const [launch] = inputsOf('RunInstances');
+    const [launch] = firstAttemptInputsOf(fake(), 'RunInstances');
     expect(launch).toMatchObject({
       InstanceType: 'c5.xlarge',
       BlockDeviceMappings: [{ Ebs: { VolumeSize: 80 } }],
@@ -361,7 +309,7 @@ describe('image ensure: the builder life cycle', () => {
     // THEN CreateImage named the builder, and tagged image and snapshot in the call
     const builderId = builders()[0]!.id;
     const recipe = imageRecipe(d.cfg);
-    expect(inputsOf('CreateImage')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'CreateImage')).toEqual([
       {
         InstanceId: builderId,
         Name: expect.stringMatching(/^demo-gitlab-ee-18\.5\.1-\d{8}-\d{6}$/) as unknown,
@@ -377,7 +325,7 @@ describe('image ensure: the builder life cycle', () => {
     ]);
     // AND the snapshot behind the image is encrypted, complete and carries those tags
     const snapshotId = deploymentImages()[0]!.blockDevices![0]!.snapshotId;
-    expect(fake.ec2.snapshot(snapshotId)).toMatchObject({
+    expect(fake().ec2.snapshot(snapshotId)).toMatchObject({
       encrypted: true,
       state: 'completed',
       tags: expect.objectContaining({
@@ -415,14 +363,14 @@ describe('image ensure: the builder life cycle', () => {
     // GIVEN an instance profile EC2 refuses twice (IAM eventual consistency)
     const d = await deployment();
     let checks = 0;
-    const iamSays = fake.ec2.isInstanceProfileUsable!;
-    fake.ec2.isInstanceProfileUsable = (nameOrArn) => ++checks > 2 && iamSays(nameOrArn);
+    const iamSays = fake().ec2.isInstanceProfileUsable!;
+    fake().ec2.isInstanceProfileUsable = (nameOrArn) => ++checks > 2 && iamSays(nameOrArn);
 
     // WHEN the step is ensured
     await imageStep.ensure((await run(d)).step);
 
     // THEN RunInstances was sent three times with one token, and one builder was launched
-    const tokens = inputsOf('RunInstances').map((i) => i.ClientToken);
+    const tokens = firstAttemptInputsOf(fake(), 'RunInstances').map((i) => i.ClientToken);
     expect(tokens).toHaveLength(3);
     expect(new Set(tokens).size).toBe(1);
     expect(builders()).toHaveLength(1);
@@ -432,8 +380,8 @@ describe('image ensure: the builder life cycle', () => {
 describe('image ensure: a builder that fails or never signals', () => {
   it('reports a failed build with the log tail from SSM, as a provisioning failure, and leaves the builder', async () => {
     // GIVEN a builder whose bootstrap fails migrating the database
-    fake.ec2.bootOutcome = () => 'failed';
-    fake.ec2.bootFailureLog = () =>
+    fake().ec2.bootOutcome = () => 'failed';
+    fake().ec2.bootFailureLog = () =>
       'PG::InsufficientPrivilege: ERROR:  permission denied to create extension "amcheck"\n' +
       '[gitlab-ha] bootstrap failed at line 88 (exit 1)';
     const d = await deployment();
@@ -461,26 +409,26 @@ describe('image ensure: a builder that fails or never signals', () => {
     // AND the builder is left running and recorded; no image was made
     expect(builder.state).toBe('running');
     expect(store.snapshot.steps.image!.resources.builder?.id).toBe(builder.id);
-    expect(mutatingCommands()).toEqual(['PutParameter', 'RunInstances']);
+    expect(mutatingCommands(fake())).toEqual(['PutParameter', 'RunInstances']);
     expect(deploymentImages()).toEqual([]);
   });
 
   it('terminates the failed builder on the next apply and bakes with a new one', async () => {
     // GIVEN a failed build, whose cause is then fixed
-    fake.latency.instanceTerminate = 1;
-    fake.ec2.bootOutcome = () => 'failed';
+    fake().latency.instanceTerminate = 1;
+    fake().ec2.bootOutcome = () => 'failed';
     const d = await deployment();
     await rejection(imageStep.ensure((await run(d)).step));
     const failed = liveBuilders()[0]!;
-    fake.ec2.bootOutcome = () => 'ready';
-    fake.resetCalls();
+    fake().ec2.bootOutcome = () => 'ready';
+    fake().resetCalls();
 
     // WHEN the step is ensured again
     const { step, store } = await run(d);
     const result = await imageStep.ensure(step);
 
     // THEN the failed builder and its log went first, then a new builder baked the image
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'TerminateInstances',
       'DeleteParameter',
       'RunInstances',
@@ -490,21 +438,21 @@ describe('image ensure: a builder that fails or never signals', () => {
       'TerminateInstances',
       'DeleteParameter',
     ]);
-    expect(inputsOf('TerminateInstances')[0]).toEqual({ InstanceIds: [failed.id] });
-    expect(fake.ssm.parameters.has(`/gitlab-ha/demo/bootstrap/${failed.id}`)).toBe(false);
+    expect(firstAttemptInputsOf(fake(), 'TerminateInstances')[0]).toEqual({ InstanceIds: [failed.id] });
+    expect(fake().ssm.parameters.has(`/gitlab-ha/demo/bootstrap/${failed.id}`)).toBe(false);
     // AND the first token answered with the dead builder, the next one launched the new builder
-    const tokens = inputsOf('RunInstances').map((i) => i.ClientToken as string);
+    const tokens = firstAttemptInputsOf(fake(), 'RunInstances').map((i) => i.ClientToken as string);
     expect(tokens[1]).toBe(`${tokens[0]}-2`);
     const second = builders().find((b) => b.id !== failed.id)!;
-    expect(fake.ec2.image(result.outputs.amiId as string).sourceInstanceId).toBe(second.id);
+    expect(fake().ec2.image(result.outputs.amiId as string).sourceInstanceId).toBe(second.id);
     expect(builders().map((b) => b.state)).toEqual(['terminated', 'terminated']);
     expect(store.snapshot.steps.image!.resources.builder).toBeUndefined();
   });
 
   it('gives up on a builder that never signals after a bounded wait, saying what to look at', async () => {
     // GIVEN a builder that hangs at boot, its console showing where, and bounds 2000 times shorter
-    fake.ec2.bootOutcome = (instance) => {
-      fake.ec2.setConsoleOutput(instance.id, '[gitlab-ha] running gitlab-ctl reconfigure\n');
+    fake().ec2.bootOutcome = (instance) => {
+      fake().ec2.setConsoleOutput(instance.id, '[gitlab-ha] running gitlab-ctl reconfigure\n');
       return 'never';
     };
     const d = await deployment();
@@ -540,13 +488,13 @@ describe('image ensure: reuse and new versions', () => {
     // GIVEN a baked image
     const d = await deployment();
     const first = await imageStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured again in a new run
     const second = await imageStep.ensure((await run(d)).step);
 
     // THEN nothing changed and the outputs are the same
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
     expect(builders()).toHaveLength(1);
   });
@@ -556,7 +504,7 @@ describe('image ensure: reuse and new versions', () => {
     const d = await deployment();
     const first = await imageStep.ensure((await run(d)).step);
     const oldId = first.outputs.amiId as string;
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the config moves to 18.6.0 and the step is ensured
     const upgraded = config({ version: '18.6.0' });
@@ -566,7 +514,7 @@ describe('image ensure: reuse and new versions', () => {
     // THEN a new builder baked a new image of 18.6.0
     const newId = second.outputs.amiId as string;
     expect(newId).not.toBe(oldId);
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'RunInstances',
       'StopInstances',
       'CreateImage',
@@ -575,10 +523,10 @@ describe('image ensure: reuse and new versions', () => {
     ]);
     expect(second.outputs).toMatchObject({ gitlabVersion: '18.6.0', gitlabEdition: 'ee' });
     expect(second.outputs.imageName).toMatch(/^demo-gitlab-ee-18\.6\.0-\d{8}-\d{6}$/);
-    expect(fake.ec2.image(newId).tags['gitlab-ha:gitlab-version']).toBe('18.6.0');
+    expect(fake().ec2.image(newId).tags['gitlab-ha:gitlab-version']).toBe('18.6.0');
     // AND the old image is still registered and available, recorded as the previous one
-    expect(fake.ec2.image(oldId).state).toBe('available');
-    expect(mutatingCommands()).not.toContain('DeregisterImage');
+    expect(fake().ec2.image(oldId).state).toBe('available');
+    expect(mutatingCommands(fake())).not.toContain('DeregisterImage');
     const resources = store.snapshot.steps.image!.resources;
     expect(Object.keys(resources).sort()).toEqual([
       'ami',
@@ -599,7 +547,7 @@ describe('image ensure: reuse and new versions', () => {
     const d = await deployment();
     const first = await imageStep.ensure((await run(d)).step);
     const second = await imageStep.ensure((await run(d, { cfg: config({ version: '18.6.0' }) })).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the config returns to 18.5.1
     const { step, store } = await run(d);
@@ -607,7 +555,7 @@ describe('image ensure: reuse and new versions', () => {
 
     // THEN the 18.5.1 image is current again, nothing was baked, and 18.6.0 is the previous one
     expect(third.outputs).toEqual(first.outputs);
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
     const resources = store.snapshot.steps.image!.resources;
     expect(Object.keys(resources).sort()).toEqual([
       'ami',
@@ -643,8 +591,8 @@ describe('image ensure: reuse and new versions', () => {
     const tags = Object.fromEntries(
       [...deploymentTags(d.cfg, 'image', 'ami'), ...recipeTags(d.cfg)].map((t) => [t.Key, t.Value]),
     );
-    const a = fake.ec2.addImage({ name: 'demo-gitlab-ee-18.5.1-a', tags: { ...tags } });
-    const b = fake.ec2.addImage({ name: 'demo-gitlab-ee-18.5.1-b', tags: { ...tags } });
+    const a = fake().ec2.addImage({ name: 'demo-gitlab-ee-18.5.1-a', tags: { ...tags } });
+    const b = fake().ec2.addImage({ name: 'demo-gitlab-ee-18.5.1-b', tags: { ...tags } });
 
     // WHEN the step is ensured
     const error = await rejection(imageStep.ensure((await run(d)).step));
@@ -659,7 +607,7 @@ describe('image ensure: reuse and new versions', () => {
     it(`resumes after a crash right after ${command} without a duplicate builder or image`, async () => {
       // GIVEN a run that dies right after the call took effect
       const d = await deployment();
-      fake.faults.crashAfter({ command });
+      fake().faults.crashAfter({ command });
       await expect(imageStep.ensure((await run(d)).step)).rejects.toThrow('simulated crash after');
 
       // WHEN a new run resumes from the state file on disk
@@ -678,7 +626,7 @@ describe('image ensure: reuse and new versions', () => {
         id: result.outputs.amiId,
         origin: 'tool',
       });
-      expect(fake.ssm.parameters.has(`/gitlab-ha/demo/bootstrap/${builders()[0]!.id}`)).toBe(false);
+      expect(fake().ssm.parameters.has(`/gitlab-ha/demo/bootstrap/${builders()[0]!.id}`)).toBe(false);
     });
   }
 });
@@ -709,7 +657,7 @@ describe('image inspect and plan', () => {
     const d = await deployment();
     const first = await imageStep.ensure((await run(d)).step);
     const oldId = first.outputs.amiId as string;
-    fake.ec2.bootOutcome = () => 'failed';
+    fake().ec2.bootOutcome = () => 'failed';
     const upgraded = config({ version: '18.6.0' });
     await rejection(imageStep.ensure((await run(d, { cfg: upgraded })).step));
     const builderId = liveBuilders()[0]!.id;
@@ -795,14 +743,14 @@ describe('image inspect and plan', () => {
         },
       ],
     });
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('plans live: nothing for a matching image, a bake that keeps the old image for a new version', async () => {
     // GIVEN a baked 18.5.1 image
     const d = await deployment();
     const first = await imageStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN live plans are made for the same config and for 18.6.0
     const same = await imageStep.plan((await run(d)).plan);
@@ -820,7 +768,7 @@ describe('image inspect and plan', () => {
       [`ami/previous/${first.outputs.amiId as string}`, 'keep'],
     ]);
     // AND nothing was changed
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 });
 
@@ -831,14 +779,14 @@ describe('image destroy', () => {
     await imageStep.ensure((await run(d)).step);
     await imageStep.ensure((await run(d, { cfg: config({ version: '18.6.0' }) })).step);
     const snapshots = deploymentImages().map((i) => i.blockDevices![0]!.snapshotId);
-    fake.resetCalls();
+    fake().resetCalls();
     const { destroy, store } = await run(d);
 
     // WHEN the step is destroyed
     await imageStep.destroy(destroy());
 
     // THEN each image was deregistered before its snapshot was deleted
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'DeregisterImage',
       'DeleteSnapshot',
       'DeregisterImage',
@@ -846,31 +794,31 @@ describe('image destroy', () => {
       'DeleteParameter', // the first root password goes with the images
     ]);
     expect(
-      inputsOf('DeleteSnapshot')
+      firstAttemptInputsOf(fake(), 'DeleteSnapshot')
         .map((i) => i.SnapshotId)
         .sort(),
     ).toEqual([...snapshots].sort());
     // AND nothing of the deployment is left, in AWS or in state
     expect(deploymentImages()).toEqual([]);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().taggedResources('demo')).toEqual([]);
     expect(store.snapshot.steps.image!.resources).toEqual({});
   });
 
   it('terminates a builder left by a failed build and deletes its log parameter', async () => {
     // GIVEN a failed build
-    fake.ec2.bootOutcome = () => 'failed';
+    fake().ec2.bootOutcome = () => 'failed';
     const d = await deployment();
     await rejection(imageStep.ensure((await run(d)).step));
     const builderId = liveBuilders()[0]!.id;
-    expect(fake.ssm.parameters.has(`/gitlab-ha/demo/bootstrap/${builderId}`)).toBe(true);
+    expect(fake().ssm.parameters.has(`/gitlab-ha/demo/bootstrap/${builderId}`)).toBe(true);
     const { destroy, store } = await run(d);
 
     // WHEN the step is destroyed
     await imageStep.destroy(destroy());
 
     // THEN the builder is terminated, its log gone, and state empty
-    expect(fake.ec2.instance(builderId).state).toBe('terminated');
-    expect(fake.ssm.parameters.has(`/gitlab-ha/demo/bootstrap/${builderId}`)).toBe(false);
+    expect(fake().ec2.instance(builderId).state).toBe('terminated');
+    expect(fake().ssm.parameters.has(`/gitlab-ha/demo/bootstrap/${builderId}`)).toBe(false);
     expect(store.snapshot.steps.image!.resources).toEqual({});
   });
 
@@ -882,7 +830,7 @@ describe('image destroy', () => {
         .filter((t) => t.Key !== 'gitlab-ha:created-by')
         .map((t) => [t.Key, t.Value]),
     );
-    const golden = fake.ec2.addImage({ name: 'golden-gitlab-18.5.1', tags });
+    const golden = fake().ec2.addImage({ name: 'golden-gitlab-18.5.1', tags });
     const result = await imageStep.ensure((await run(d)).step);
     expect(result.outputs.amiId).toBe(golden.id);
     expect(builders()).toEqual([]);
@@ -890,13 +838,13 @@ describe('image destroy', () => {
     // WHEN the step is destroyed without, then with --force
     const first = await run(d);
     await imageStep.destroy(first.destroy());
-    const keptAfterPlainDestroy = fake.ec2.images.has(golden.id);
-    await imageStep.destroy((await run(d)).destroy(true));
+    const keptAfterPlainDestroy = fake().ec2.images.has(golden.id);
+    await imageStep.destroy((await run(d)).destroy({ force: true }));
 
     // THEN it was kept (and said so), then deregistered
     expect(keptAfterPlainDestroy).toBe(true);
     expect(first.reporter.withCode('resource.keep').map((e) => e.data?.id)).toEqual([golden.id]);
-    expect(fake.ec2.images.has(golden.id)).toBe(false);
+    expect(fake().ec2.images.has(golden.id)).toBe(false);
   });
 
   it('deletes the snapshot a crashed destroy left after deregistering its image', async () => {
@@ -904,15 +852,15 @@ describe('image destroy', () => {
     const d = await deployment();
     await imageStep.ensure((await run(d)).step);
     const snapshotId = deploymentImages()[0]!.blockDevices![0]!.snapshotId;
-    fake.faults.crashAfter({ command: 'DeregisterImage' });
+    fake().faults.crashAfter({ command: 'DeregisterImage' });
     await expect(imageStep.destroy((await run(d)).destroy())).rejects.toThrow('simulated crash after');
 
     // WHEN destroy runs again
     await imageStep.destroy((await run(d)).destroy());
 
     // THEN the snapshot, found by its tags, is gone too
-    expect(fake.ec2.snapshots.has(snapshotId)).toBe(false);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().ec2.snapshots.has(snapshotId)).toBe(false);
+    expect(fake().taggedResources('demo')).toEqual([]);
   });
 
   it('succeeds when nothing was ever built', async () => {
@@ -923,6 +871,6 @@ describe('image destroy', () => {
     await imageStep.destroy((await run(d)).destroy());
 
     // THEN nothing was asked to go
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 });

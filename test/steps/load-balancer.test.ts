@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
@@ -10,35 +9,26 @@ import {
   CreateLoadBalancerCommand,
   DescribeLoadBalancerPoliciesCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { deploymentTags } from '../../src/aws/tags.js';
-import { configSchema } from '../../src/config/schema.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
-import { makeDestroyContext, makePlanContext, makeStepContext } from '../../src/engine/context.js';
-import type { EngineEnv } from '../../src/engine/context.js';
-import { EventBus } from '../../src/engine/events.js';
-import type { DestroyOptions, Timing } from '../../src/engine/step.js';
-import { StateStore } from '../../src/state/index.js';
 import { loadBalancerStep } from '../../src/steps/load-balancer/index.js';
-import { FakeAws, FakeCrashError } from '../support/fake-aws/index.js';
-import { RecordingReporter } from '../support/recording-reporter.js';
-import { useTempDirs } from '../state/temp-dir.js';
+import {
+  baseConfig,
+  expectCrash,
+  inputsOf,
+  mutatingCommands,
+  openTestState,
+  stepRun,
+  useFakeAws,
+  useStatePaths,
+} from '../support/step-harness.js';
 
 // A fresh fake AWS per test: every test starts from an empty account.
-let fake: FakeAws;
-beforeEach(() => {
-  fake = new FakeAws().install();
-});
-afterEach(() => fake.restore());
-const tempDir = useTempDirs();
+const fake = useFakeAws();
+const newStatePath = useStatePaths();
 
-const TIMING: Timing = {
-  minDelaySeconds: 0.001,
-  maxDelaySeconds: 0.002,
-  maxWaitScale: 1,
-  heartbeatSeconds: 3600,
-};
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
 const POLICY = 'gitlab-ha-ELBSecurityPolicy-TLS-1-2-2017-01';
 const HTTP = { Protocol: 'HTTP', LoadBalancerPort: 80, InstanceProtocol: 'HTTP', InstancePort: 80 };
@@ -72,15 +62,7 @@ const CREATES = [
 ];
 
 function config(overrides: { loadBalancer?: ConfigInput['loadBalancer']; gitSsh?: boolean } = {}): Config {
-  return configSchema.parse({
-    name: 'demo',
-    region: 'eu-west-1',
-    tags: { team: 'platform' },
-    network: {
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
-      privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
-    },
+  return baseConfig({
     gitlab: { externalUrl: 'http://gitlab.example.com', gitSsh: overrides.gitSsh ?? true },
     loadBalancer: overrides.loadBalancer ?? {},
   });
@@ -99,7 +81,7 @@ interface Deployment {
 
 /** A VPC with a public subnet per zone and the lb security group, in the fake. */
 async function deployment(cfg: Config = config()): Promise<Deployment> {
-  const aws = fake.clients();
+  const aws = fake().clients();
   const vpcId = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const publicSubnetIds: string[] = [];
   for (const [i, az] of cfg.network.availabilityZones.entries()) {
@@ -117,14 +99,14 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
   );
   const d = { aws, cfg, statePath: '', vpcId, publicSubnetIds, lbGroupId: GroupId! };
   d.statePath = await prerequisitesDone(d);
-  fake.resetCalls();
+  fake().resetCalls();
   return d;
 }
 
 /** A state file on disk in which network and security are done (a fresh one each call). */
 async function prerequisitesDone(d: Omit<Deployment, 'statePath'>): Promise<string> {
-  const statePath = path.join(await tempDir(), 'demo.state.json');
-  const store = await openState(statePath);
+  const statePath = await newStatePath();
+  const store = await openTestState(statePath);
   await store.update((draft) => {
     draft.steps.network = {
       status: 'done',
@@ -146,61 +128,13 @@ async function prerequisitesDone(d: Omit<Deployment, 'statePath'>): Promise<stri
   return statePath;
 }
 
-function openState(statePath: string): Promise<StateStore> {
-  return StateStore.open(statePath, { deployment: 'demo', region: 'eu-west-1', toolVersion: '0.0.0-test' });
-}
-
 /** Fresh contexts over the state file on disk, as a new run of the tool would build them. */
-async function run(d: Deployment, cfg: Config = d.cfg) {
-  const store = await openState(d.statePath);
-  const bus = new EventBus();
-  const reporter = new RecordingReporter(bus);
-  const env: EngineEnv = {
-    config: cfg,
-    state: store,
-    bus,
-    signal: new AbortController().signal,
-    timing: TIMING,
-  };
-  return {
-    store,
-    reporter,
-    step: makeStepContext(env, d.aws, 'load-balancer'),
-    plan: makePlanContext(env, d.aws, 'load-balancer'),
-    offlinePlan: makePlanContext(env, null, 'load-balancer'),
-    destroy: (options: Partial<DestroyOptions> = {}) =>
-      makeDestroyContext(env, d.aws, 'load-balancer', {
-        force: false,
-        skipFinalSnapshots: false,
-        ...options,
-      }),
-  };
-}
-
-/** The outcome failed because of the simulated crash, however an AWS helper wrapped it. */
-async function expectCrash(outcome: Promise<unknown>): Promise<void> {
-  let error: unknown = await outcome.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  while (error instanceof Error && !(error instanceof FakeCrashError) && error.cause !== undefined)
-    error = error.cause;
-  expect(error).toBeInstanceOf(FakeCrashError);
-}
-
-function commands(): string[] {
-  return fake.mutatingCalls().map((c) => c.command);
-}
-
-function inputsOf(command: string): Record<string, unknown>[] {
-  return fake
-    .calls()
-    .filter((c) => c.command === command)
-    .map((c) => c.input);
+function run(d: Deployment, cfg: Config = d.cfg) {
+  return stepRun({ step: 'load-balancer', aws: d.aws, config: cfg, statePath: d.statePath });
 }
 
 function elbInterfaces(): string[] {
-  return [...fake.ec2.networkInterfaces.values()]
+  return [...fake().ec2.networkInterfaces.values()]
     .filter((e) => e.description === 'ELB demo-elb')
     .map((e) => e.subnetId);
 }
@@ -225,12 +159,12 @@ describe('load-balancer ensure', () => {
     const result = await loadBalancerStep.ensure(step);
 
     // THEN the load balancer is created with exact parameters, tagged in the call
-    expect(commands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'CreateLoadBalancer',
       'ConfigureHealthCheck',
       'ModifyLoadBalancerAttributes',
     ]);
-    expect(inputsOf('CreateLoadBalancer')).toEqual([
+    expect(inputsOf(fake(), 'CreateLoadBalancer')).toEqual([
       {
         LoadBalancerName: 'demo-elb',
         Listeners: [HTTP, SSH],
@@ -241,17 +175,17 @@ describe('load-balancer ensure', () => {
       },
     ]);
     // AND the health check probes GitLab's readiness endpoint with the configured thresholds
-    expect(inputsOf('ConfigureHealthCheck')).toEqual([
+    expect(inputsOf(fake(), 'ConfigureHealthCheck')).toEqual([
       { LoadBalancerName: 'demo-elb', HealthCheck: HEALTH_CHECK },
     ]);
     // AND cross-zone load balancing, 300 s connection draining and a 300 s idle timeout are set
-    expect(inputsOf('ModifyLoadBalancerAttributes')).toEqual([
+    expect(inputsOf(fake(), 'ModifyLoadBalancerAttributes')).toEqual([
       { LoadBalancerName: 'demo-elb', LoadBalancerAttributes: ATTRIBUTES },
     ]);
     // AND no SSL policy is made without an HTTPS listener
-    expect(inputsOf('CreateLoadBalancerPolicy')).toEqual([]);
+    expect(inputsOf(fake(), 'CreateLoadBalancerPolicy')).toEqual([]);
     // AND in AWS it sits in both public subnets, one interface each, behind the lb group
-    const lb = fake.elb.loadBalancers.get('demo-elb')!;
+    const lb = fake().elb.loadBalancers.get('demo-elb')!;
     expect([lb.subnets, lb.securityGroups, lb.scheme]).toEqual([
       d.publicSubnetIds,
       [d.lbGroupId],
@@ -284,10 +218,10 @@ describe('load-balancer ensure', () => {
     const result = await loadBalancerStep.ensure((await run(d)).step);
 
     // THEN the listeners are HTTP 80, HTTPS 443 (TLS ends at the load balancer) and TCP 22
-    expect(commands()).toEqual(CREATES);
-    expect(inputsOf('CreateLoadBalancer')[0]!.Listeners).toEqual([HTTP, HTTPS, SSH]);
+    expect(mutatingCommands(fake())).toEqual(CREATES);
+    expect(inputsOf(fake(), 'CreateLoadBalancer')[0]!.Listeners).toEqual([HTTP, HTTPS, SSH]);
     // AND an SSL negotiation policy based on the TLS 1.2 predefined policy is made and put on 443
-    expect(inputsOf('CreateLoadBalancerPolicy')).toEqual([
+    expect(inputsOf(fake(), 'CreateLoadBalancerPolicy')).toEqual([
       {
         LoadBalancerName: 'demo-elb',
         PolicyName: POLICY,
@@ -297,7 +231,7 @@ describe('load-balancer ensure', () => {
         ],
       },
     ]);
-    expect(inputsOf('SetLoadBalancerPoliciesOfListener')).toEqual([
+    expect(inputsOf(fake(), 'SetLoadBalancerPoliciesOfListener')).toEqual([
       { LoadBalancerName: 'demo-elb', LoadBalancerPort: 443, PolicyNames: [POLICY] },
     ]);
     // AND the policy AWS made enables the ciphers GitLab 15+ needs behind a classic ELB, TLS 1.2 only
@@ -307,7 +241,9 @@ describe('load-balancer ensure', () => {
     );
     expect(enabled).not.toContain('Protocol-TLSv1');
     expect(
-      fake.elb.loadBalancers.get('demo-elb')!.listeners.map((l) => [l.loadBalancerPort, l.policyNames]),
+      fake()
+        .elb.loadBalancers.get('demo-elb')!
+        .listeners.map((l) => [l.loadBalancerPort, l.policyNames]),
     ).toEqual([
       [80, []],
       [443, [POLICY]],
@@ -324,7 +260,7 @@ describe('load-balancer ensure', () => {
     const result = await loadBalancerStep.ensure((await run(d)).step);
 
     // THEN only HTTP 80 listens
-    expect(inputsOf('CreateLoadBalancer')[0]!.Listeners).toEqual([HTTP]);
+    expect(inputsOf(fake(), 'CreateLoadBalancer')[0]!.Listeners).toEqual([HTTP]);
     expect(result.outputs.listeners).toEqual(['HTTP:80->HTTP:80']);
   });
 
@@ -347,7 +283,7 @@ describe('load-balancer ensure', () => {
     await loadBalancerStep.ensure((await run(d)).step);
 
     // THEN the load balancer checks exactly that
-    expect(fake.elb.loadBalancers.get('demo-elb')!.healthCheck).toEqual({
+    expect(fake().elb.loadBalancers.get('demo-elb')!.healthCheck).toEqual({
       target: 'HTTP:80/-/health',
       interval: 30,
       timeout: 10,
@@ -360,14 +296,14 @@ describe('load-balancer ensure', () => {
     // GIVEN a deployment with a certificate, ensured once
     const d = await deployment(withCertificate());
     const first = await loadBalancerStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN a new run ensures it again
     const { step, reporter } = await run(d);
     const second = await loadBalancerStep.ensure(step);
 
     // THEN nothing is changed or waited for, and the outputs are the same
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(reporter.withCode('wait.start')).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
   });
@@ -376,23 +312,25 @@ describe('load-balancer ensure', () => {
     // GIVEN a deployment ensured without a certificate
     const d = await deployment();
     await loadBalancerStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is ensured with a certificate in the config
     const { step, reporter } = await run(d, withCertificate());
     const result = await loadBalancerStep.ensure(step);
 
     // THEN exactly the 443 listener and its policy are added
-    expect(commands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'CreateLoadBalancerListeners',
       'CreateLoadBalancerPolicy',
       'SetLoadBalancerPoliciesOfListener',
     ]);
-    expect(inputsOf('CreateLoadBalancerListeners')).toEqual([
+    expect(inputsOf(fake(), 'CreateLoadBalancerListeners')).toEqual([
       { LoadBalancerName: 'demo-elb', Listeners: [HTTPS] },
     ]);
     expect(
-      fake.elb.loadBalancers.get('demo-elb')!.listeners.find((l) => l.loadBalancerPort === 443)!.policyNames,
+      fake()
+        .elb.loadBalancers.get('demo-elb')!
+        .listeners.find((l) => l.loadBalancerPort === 443)!.policyNames,
     ).toEqual([POLICY]);
     expect(result.outputs.listeners).toEqual(['HTTP:80->HTTP:80', 'HTTPS:443->HTTP:80', 'TCP:22->TCP:22']);
     // AND each correction is reported
@@ -406,41 +344,41 @@ describe('load-balancer ensure', () => {
     // GIVEN a deployment ensured once, then changed by hand in AWS
     const d = await deployment();
     await loadBalancerStep.ensure((await run(d)).step);
-    const lb = fake.elb.loadBalancers.get('demo-elb')!;
+    const lb = fake().elb.loadBalancers.get('demo-elb')!;
     lb.healthCheck.target = 'TCP:80';
     lb.attributes.crossZone = false;
     lb.listeners = lb.listeners.filter((l) => l.loadBalancerPort !== 22);
     lb.securityGroups = [d.lbGroupId, 'sg-0ffffffffffffffff'];
     lb.subnets = [d.publicSubnetIds[0]!];
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is ensured again
     await loadBalancerStep.ensure((await run(d)).step);
 
     // THEN exactly what differs is put back, with only the differing attribute
-    expect(commands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'AttachLoadBalancerToSubnets',
       'ApplySecurityGroupsToLoadBalancer',
       'CreateLoadBalancerListeners',
       'ConfigureHealthCheck',
       'ModifyLoadBalancerAttributes',
     ]);
-    expect(inputsOf('AttachLoadBalancerToSubnets')).toEqual([
+    expect(inputsOf(fake(), 'AttachLoadBalancerToSubnets')).toEqual([
       { LoadBalancerName: 'demo-elb', Subnets: [d.publicSubnetIds[1]] },
     ]);
-    expect(inputsOf('ApplySecurityGroupsToLoadBalancer')).toEqual([
+    expect(inputsOf(fake(), 'ApplySecurityGroupsToLoadBalancer')).toEqual([
       { LoadBalancerName: 'demo-elb', SecurityGroups: [d.lbGroupId] },
     ]);
-    expect(inputsOf('CreateLoadBalancerListeners')).toEqual([
+    expect(inputsOf(fake(), 'CreateLoadBalancerListeners')).toEqual([
       { LoadBalancerName: 'demo-elb', Listeners: [SSH] },
     ]);
-    expect(inputsOf('ModifyLoadBalancerAttributes')).toEqual([
+    expect(inputsOf(fake(), 'ModifyLoadBalancerAttributes')).toEqual([
       { LoadBalancerName: 'demo-elb', LoadBalancerAttributes: { CrossZoneLoadBalancing: { Enabled: true } } },
     ]);
     // AND a further run changes nothing
-    fake.resetCalls();
+    fake().resetCalls();
     await loadBalancerStep.ensure((await run(d)).step);
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('adopts its load balancer by name and tags after the state was lost', async () => {
@@ -448,14 +386,14 @@ describe('load-balancer ensure', () => {
     const d = await deployment();
     const first = await loadBalancerStep.ensure((await run(d)).step);
     const lost = { ...d, statePath: await prerequisitesDone(d) };
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured with the new state
     const { step, store, reporter } = await run(lost);
     const second = await loadBalancerStep.ensure(step);
 
     // THEN it is found and recorded as the tool's; nothing is created or changed
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
     expect(reporter.withCode('resource.adopt').map((e) => e.message)).toEqual([
       'found classic load balancer demo-elb by its tags',
@@ -481,14 +419,14 @@ describe('load-balancer ensure', () => {
         Tags: userTags,
       }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, store } = await run(d);
     const result = await loadBalancerStep.ensure(step);
 
     // THEN no load balancer is created; the user's is adopted and brought to the config
-    expect(commands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'CreateLoadBalancerListeners',
       'ConfigureHealthCheck',
       'ModifyLoadBalancerAttributes',
@@ -503,15 +441,15 @@ describe('load-balancer ensure', () => {
     });
 
     // WHEN the deployment is destroyed without --force
-    fake.resetCalls();
+    fake().resetCalls();
     const destroyRun = await run(d);
     await loadBalancerStep.destroy(destroyRun.destroy());
 
     // THEN it is kept, forgotten, and nothing is waited for
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(destroyRun.reporter.withCode('resource.keep').map((e) => e.data?.id)).toEqual(['handmade-lb']);
     expect(destroyRun.reporter.withCode('wait.start')).toEqual([]);
-    expect(fake.elb.loadBalancers.has('handmade-lb')).toBe(true);
+    expect(fake().elb.loadBalancers.has('handmade-lb')).toBe(true);
   });
 
   it('refuses a name held by a load balancer without its tags, saying how to adopt it', async () => {
@@ -524,7 +462,7 @@ describe('load-balancer ensure', () => {
         Subnets: d.publicSubnetIds,
       }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const outcome = loadBalancerStep.ensure((await run(d)).step);
@@ -538,16 +476,16 @@ describe('load-balancer ensure', () => {
         "A classic load balancer named demo-elb already exists but does not carry this deployment's tags for load-balancer",
       hint: 'Delete demo-elb, or tag it gitlab-ha:deployment=demo and gitlab-ha:resource=load-balancer/load-balancer to adopt it, and run again.',
     });
-    expect(commands()).toEqual(['CreateLoadBalancer']);
-    expect(fake.elb.loadBalancers.get('demo-elb')!.tags).toEqual({});
+    expect(mutatingCommands(fake())).toEqual(['CreateLoadBalancer']);
+    expect(fake().elb.loadBalancers.get('demo-elb')!.tags).toEqual({});
   });
 
   it('re-creates a load balancer deleted behind its back', async () => {
     // GIVEN a deployment ensured once whose load balancer was then deleted
     const d = await deployment();
     await loadBalancerStep.ensure((await run(d)).step);
-    fake.elb.loadBalancers.delete('demo-elb');
-    fake.resetCalls();
+    fake().elb.loadBalancers.delete('demo-elb');
+    fake().resetCalls();
 
     // WHEN the step is ensured again
     const { step, reporter } = await run(d);
@@ -557,7 +495,7 @@ describe('load-balancer ensure', () => {
     expect(reporter.withCode('resource.drift').map((e) => e.message)).toEqual([
       'classic load balancer demo-elb is gone; it will be found by tags or created again',
     ]);
-    expect(commands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'CreateLoadBalancer',
       'ConfigureHealthCheck',
       'ModifyLoadBalancerAttributes',
@@ -567,7 +505,7 @@ describe('load-balancer ensure', () => {
   it('fails clearly when the SSL policy AWS made lacks the AES256-GCM ciphers GitLab needs', async () => {
     // GIVEN a predefined TLS 1.2 policy that (hypothetically) no longer enables AES256-GCM-SHA384
     const d = await deployment(withCertificate());
-    const reference = fake.elb.predefinedPolicies.get('ELBSecurityPolicy-TLS-1-2-2017-01')!;
+    const reference = fake().elb.predefinedPolicies.get('ELBSecurityPolicy-TLS-1-2-2017-01')!;
     reference.attributes.find((a) => a.name === 'AES256-GCM-SHA384')!.value = 'false';
 
     // WHEN the step is ensured
@@ -579,7 +517,7 @@ describe('load-balancer ensure', () => {
       resourceId: 'demo-elb',
       message: `The SSL negotiation policy ${POLICY} of load balancer demo-elb does not enable AES256-GCM-SHA384; GitLab 15+ answers 408 through a classic load balancer without them`,
     });
-    expect(inputsOf('SetLoadBalancerPoliciesOfListener')).toEqual([]);
+    expect(inputsOf(fake(), 'SetLoadBalancerPoliciesOfListener')).toEqual([]);
   });
 });
 
@@ -587,28 +525,28 @@ describe('load-balancer crash and resume', () => {
   it.each(CREATES)('resumes after a crash right after %s without duplicates', async (command) => {
     // GIVEN a run with a certificate that dies right after this call took effect in AWS
     const d = await deployment(withCertificate());
-    fake.faults.crashAfter({ command });
+    fake().faults.crashAfter({ command });
     await expectCrash(loadBalancerStep.ensure((await run(d)).step));
 
     // WHEN a fresh run resumes from the state on disk
-    fake.faults.clear();
+    fake().faults.clear();
     const result = await loadBalancerStep.ensure((await run(d)).step);
 
     // THEN there is one load balancer with one SSL policy of ours, configured, and the outputs are complete
-    expect([...fake.elb.loadBalancers.keys()]).toEqual(['demo-elb']);
-    const lb = fake.elb.loadBalancers.get('demo-elb')!;
+    expect([...fake().elb.loadBalancers.keys()]).toEqual(['demo-elb']);
+    const lb = fake().elb.loadBalancers.get('demo-elb')!;
     expect(lb.policies.filter((p) => p.name === POLICY)).toHaveLength(1);
     expect(lb.listeners.find((l) => l.loadBalancerPort === 443)!.policyNames).toEqual([POLICY]);
     expect(lb.attributes.crossZone).toBe(true);
     expect(lb.healthCheck.target).toBe('HTTP:80/-/readiness');
-    expect(inputsOf('CreateLoadBalancer')).toHaveLength(1);
-    expect(inputsOf('CreateLoadBalancerPolicy')).toHaveLength(1);
+    expect(inputsOf(fake(), 'CreateLoadBalancer')).toHaveLength(1);
+    expect(inputsOf(fake(), 'CreateLoadBalancerPolicy')).toHaveLength(1);
     expect(elbInterfaces()).toEqual(d.publicSubnetIds);
     expect(result.outputs.dnsName).toBe('demo-elb-1234567890.eu-west-1.elb.amazonaws.com');
     // AND a further run changes nothing
-    fake.resetCalls();
+    fake().resetCalls();
     await loadBalancerStep.ensure((await run(d)).step);
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 });
 
@@ -617,9 +555,9 @@ describe('load-balancer inspect', () => {
     // GIVEN a deployment with a certificate, ensured, with two instances registered (one still starting)
     const d = await deployment(withCertificate());
     await loadBalancerStep.ensure((await run(d)).step);
-    fake.elb.instanceState = (id) => (id === 'i-0aaaaaaaaaaaaaaaa' ? 'running' : 'pending');
-    fake.latency.elbInService = 0;
-    fake.elb.registerInstances('demo-elb', ['i-0aaaaaaaaaaaaaaaa', 'i-0bbbbbbbbbbbbbbbb']);
+    fake().elb.instanceState = (id) => (id === 'i-0aaaaaaaaaaaaaaaa' ? 'running' : 'pending');
+    fake().latency.elbInService = 0;
+    fake().elb.registerInstances('demo-elb', ['i-0aaaaaaaaaaaaaaaa', 'i-0bbbbbbbbbbbbbbbb']);
 
     // WHEN it is inspected
     const status = await loadBalancerStep.inspect((await run(d)).step);
@@ -655,7 +593,7 @@ describe('load-balancer inspect', () => {
     // GIVEN a deployment ensured, then changed by hand
     const d = await deployment();
     await loadBalancerStep.ensure((await run(d)).step);
-    const lb = fake.elb.loadBalancers.get('demo-elb')!;
+    const lb = fake().elb.loadBalancers.get('demo-elb')!;
     lb.attributes.connectionDraining = { enabled: false, timeout: 300 };
     lb.listeners = lb.listeners.filter((l) => l.loadBalancerPort !== 22);
 
@@ -670,7 +608,7 @@ describe('load-balancer inspect', () => {
     ]);
 
     // WHEN the load balancer is deleted and it is inspected again
-    fake.elb.loadBalancers.delete('demo-elb');
+    fake().elb.loadBalancers.delete('demo-elb');
     const gone = await loadBalancerStep.inspect((await run(d)).step);
 
     // THEN it is missing
@@ -683,28 +621,28 @@ describe('load-balancer destroy', () => {
     // GIVEN a deployment ensured, whose interfaces AWS keeps for a few polls after the delete
     const d = await deployment();
     await loadBalancerStep.ensure((await run(d)).step);
-    fake.latency.elbEniRelease = 3;
-    fake.resetCalls();
+    fake().latency.elbEniRelease = 3;
+    fake().resetCalls();
 
     // WHEN it is destroyed
     const { destroy, store, reporter } = await run(d);
     await loadBalancerStep.destroy(destroy());
 
     // THEN the load balancer is deleted and forgotten, and destroy returned only once the interfaces were gone
-    expect(commands()).toEqual(['DeleteLoadBalancer']);
-    expect(fake.elb.loadBalancers.size).toBe(0);
+    expect(mutatingCommands(fake())).toEqual(['DeleteLoadBalancer']);
+    expect(fake().elb.loadBalancers.size).toBe(0);
     expect(elbInterfaces()).toEqual([]);
     expect(store.snapshot.steps['load-balancer']?.resources ?? {}).toEqual({});
     expect(reporter.withCode('wait.start').map((e) => e.message)).toEqual([
       'waiting for the network interfaces of load balancer demo-elb to be released',
     ]);
     expect(
-      inputsOf('DescribeNetworkInterfaces').every(
+      inputsOf(fake(), 'DescribeNetworkInterfaces').every(
         (i) =>
           JSON.stringify(i.Filters) === JSON.stringify([{ Name: 'description', Values: ['ELB demo-elb'] }]),
       ),
     ).toBe(true);
-    expect(inputsOf('DescribeNetworkInterfaces').length).toBeGreaterThanOrEqual(3);
+    expect(inputsOf(fake(), 'DescribeNetworkInterfaces').length).toBeGreaterThanOrEqual(3);
     // AND the subnets and the lb security group can go now
     for (const subnetId of d.publicSubnetIds)
       await d.aws.ec2.send(new DeleteSubnetCommand({ SubnetId: subnetId }));
@@ -715,27 +653,27 @@ describe('load-balancer destroy', () => {
     // GIVEN a deployment ensured, and a destroy that died right after DeleteLoadBalancer
     const d = await deployment();
     await loadBalancerStep.ensure((await run(d)).step);
-    fake.latency.elbEniRelease = 2;
-    fake.faults.crashAfter({ command: 'DeleteLoadBalancer' });
+    fake().latency.elbEniRelease = 2;
+    fake().faults.crashAfter({ command: 'DeleteLoadBalancer' });
     await expectCrash(loadBalancerStep.destroy((await run(d)).destroy()));
-    fake.faults.clear();
-    fake.resetCalls();
+    fake().faults.clear();
+    fake().resetCalls();
 
     // WHEN destroy runs again
     const { destroy, store } = await run(d);
     await loadBalancerStep.destroy(destroy());
 
     // THEN nothing is deleted again, the interfaces are waited for, and the state is clean
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(elbInterfaces()).toEqual([]);
     expect(store.snapshot.steps['load-balancer']?.resources ?? {}).toEqual({});
 
     // WHEN destroy runs once more
-    fake.resetCalls();
+    fake().resetCalls();
     await loadBalancerStep.destroy((await run(d)).destroy());
 
     // THEN it only looks
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 });
 
@@ -774,14 +712,14 @@ describe('load-balancer plan', () => {
         },
       ],
     });
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('plans live: a noop when in step, an update per difference otherwise, without changing anything', async () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     await loadBalancerStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN planned live
     const unchanged = await loadBalancerStep.plan((await run(d)).plan);
@@ -806,6 +744,6 @@ describe('load-balancer plan', () => {
         `load balancer demo-elb has no SSL negotiation policy ${POLICY}`,
       ],
     ]);
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 });

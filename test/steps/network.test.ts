@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   CreateVpcCommand,
   DeleteNatGatewayCommand,
@@ -12,38 +11,29 @@ import {
   waitUntilNatGatewayDeleted,
 } from '@aws-sdk/client-ec2';
 import type { ResourceType } from '@aws-sdk/client-ec2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { deploymentTags } from '../../src/aws/tags.js';
-import { configSchema } from '../../src/config/schema.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
-import { makeDestroyContext, makePlanContext, makeStepContext } from '../../src/engine/context.js';
-import type { EngineEnv } from '../../src/engine/context.js';
 import { ConflictError, InvalidInputError } from '../../src/engine/errors.js';
-import { EventBus } from '../../src/engine/events.js';
 import type { Timing } from '../../src/engine/step.js';
-import { StateStore } from '../../src/state/index.js';
 import { networkStep } from '../../src/steps/network/index.js';
 import type { NetworkOutputs } from '../../src/steps/network/index.js';
-import { FakeAws } from '../support/fake-aws/index.js';
 import type { FakeCall } from '../support/fake-aws/index.js';
-import { RecordingReporter } from '../support/recording-reporter.js';
-import { useTempDirs } from '../state/temp-dir.js';
+import {
+  baseConfig,
+  FAST_TIMING,
+  inputsOf,
+  stepRun,
+  useFakeAws,
+  useStatePaths,
+} from '../support/step-harness.js';
 
 // A fresh fake AWS per test: every test starts from an empty account (zones eu-west-1a, b and c).
-let fake: FakeAws;
-beforeEach(() => {
-  fake = new FakeAws().install();
-});
-afterEach(() => fake.restore());
-const tempDir = useTempDirs();
+const fake = useFakeAws();
+const newStatePath = useStatePaths();
 
-const TIMING: Timing = {
-  minDelaySeconds: 0.001,
-  maxDelaySeconds: 0.005,
-  maxWaitScale: 0.0005,
-  heartbeatSeconds: 3600,
-};
+const TIMING: Timing = { ...FAST_TIMING, maxDelaySeconds: 0.005, maxWaitScale: 0.0005 };
 const A = 'eu-west-1a';
 const B = 'eu-west-1b';
 
@@ -65,18 +55,7 @@ const ROLES = [
 ];
 
 function config(network: Partial<ConfigInput['network']> = {}): Config {
-  return configSchema.parse({
-    name: 'demo',
-    region: 'eu-west-1',
-    tags: { team: 'platform' },
-    network: {
-      availabilityZones: [A, B],
-      publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
-      privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
-      ...network,
-    },
-    gitlab: { externalUrl: 'https://gitlab.example.com' },
-  });
+  return baseConfig({ network });
 }
 
 interface Deployment {
@@ -86,38 +65,12 @@ interface Deployment {
 }
 
 async function deployment(cfg: Config = config()): Promise<Deployment> {
-  return { aws: fake.clients(), cfg, statePath: await newStatePath() };
-}
-
-async function newStatePath(): Promise<string> {
-  return path.join(await tempDir(), 'demo.state.json');
+  return { aws: fake().clients(), cfg, statePath: await newStatePath() };
 }
 
 /** Fresh contexts over the state file on disk, as a new run of the tool would build them. */
-async function run(d: Deployment, cfg: Config = d.cfg) {
-  const store = await StateStore.open(d.statePath, {
-    deployment: 'demo',
-    region: 'eu-west-1',
-    toolVersion: '0.0.0-test',
-  });
-  const bus = new EventBus();
-  const reporter = new RecordingReporter(bus);
-  const env: EngineEnv = {
-    config: cfg,
-    state: store,
-    bus,
-    signal: new AbortController().signal,
-    timing: TIMING,
-  };
-  return {
-    store,
-    reporter,
-    step: makeStepContext(env, d.aws, 'network'),
-    plan: makePlanContext(env, d.aws, 'network'),
-    offlinePlan: makePlanContext(env, null, 'network'),
-    destroy: (force = false) =>
-      makeDestroyContext(env, d.aws, 'network', { force, skipFinalSnapshots: false }),
-  };
+function run(d: Deployment, cfg: Config = d.cfg) {
+  return stepRun({ step: 'network', aws: d.aws, config: cfg, statePath: d.statePath, timing: TIMING });
 }
 
 /** Ensures the network once in a run of its own and returns what it built. */
@@ -127,20 +80,14 @@ async function ensured(d: Deployment) {
   const ids = Object.fromEntries(
     Object.entries(store.snapshot.steps.network!.resources).map(([role, r]) => [role, r.id]),
   );
-  fake.resetCalls();
+  fake().resetCalls();
   return { outputs, ids: (role: string) => ids[role]! };
 }
 
-/** The inputs of every call of one command, in call order. */
-function inputsOf(command: string): Record<string, unknown>[] {
-  return fake
-    .calls()
-    .filter((c) => c.command === command)
-    .map((c) => c.input);
-}
-
 function mutating(): [string, Record<string, unknown>][] {
-  return fake.mutatingCalls().map((c) => [c.command, c.input]);
+  return fake()
+    .mutatingCalls()
+    .map((c) => [c.command, c.input]);
 }
 
 function tagSpecs(cfg: Config, resourceType: ResourceType, role: string) {
@@ -148,13 +95,15 @@ function tagSpecs(cfg: Config, resourceType: ResourceType, role: string) {
 }
 
 function defaultRouteOf(tableId: string) {
-  const route = fake.ec2.routeTable(tableId).routes.find((r) => r.destinationCidrBlock === '0.0.0.0/0');
+  const route = fake()
+    .ec2.routeTable(tableId)
+    .routes.find((r) => r.destinationCidrBlock === '0.0.0.0/0');
   return route && { gatewayId: route.gatewayId, natGatewayId: route.natGatewayId };
 }
 
 function subnetsAssociatedWith(tableId: string): string[] {
-  return fake.ec2
-    .routeTable(tableId)
+  return fake()
+    .ec2.routeTable(tableId)
     .associations.filter((a) => !a.main)
     .map((a) => a.subnetId!);
 }
@@ -181,10 +130,10 @@ describe('network ensure', () => {
     const ids = store.snapshot.steps.network!.resources;
     const id = (role: string) => ids[role]!.id;
     const vpcId = id('vpc');
-    expect(inputsOf('CreateVpc')).toEqual([
+    expect(inputsOf(fake(), 'CreateVpc')).toEqual([
       { CidrBlock: '10.0.0.0/16', TagSpecifications: tagSpecs(d.cfg, 'vpc', 'vpc') },
     ]);
-    expect(fake.ec2.vpc(vpcId).tags).toEqual({
+    expect(fake().ec2.vpc(vpcId).tags).toEqual({
       team: 'platform',
       Name: 'demo-vpc',
       'gitlab-ha:deployment': 'demo',
@@ -192,14 +141,18 @@ describe('network ensure', () => {
       'gitlab-ha:created-by': 'gitlab-ha',
     });
     // AND DNS hostnames are switched on (DNS support is on by default, so it is left alone)
-    expect(inputsOf('ModifyVpcAttribute')).toEqual([{ VpcId: vpcId, EnableDnsHostnames: { Value: true } }]);
-    expect(fake.ec2.vpc(vpcId)).toMatchObject({ enableDnsSupport: true, enableDnsHostnames: true });
+    expect(inputsOf(fake(), 'ModifyVpcAttribute')).toEqual([
+      { VpcId: vpcId, EnableDnsHostnames: { Value: true } },
+    ]);
+    expect(fake().ec2.vpc(vpcId)).toMatchObject({ enableDnsSupport: true, enableDnsHostnames: true });
 
     // AND the internet gateway is created tagged and attached to the VPC
-    expect(inputsOf('CreateInternetGateway')).toEqual([
+    expect(inputsOf(fake(), 'CreateInternetGateway')).toEqual([
       { TagSpecifications: tagSpecs(d.cfg, 'internet-gateway', 'igw') },
     ]);
-    expect(inputsOf('AttachInternetGateway')).toEqual([{ InternetGatewayId: id('igw'), VpcId: vpcId }]);
+    expect(inputsOf(fake(), 'AttachInternetGateway')).toEqual([
+      { InternetGatewayId: id('igw'), VpcId: vpcId },
+    ]);
 
     // AND each AZ gets a public and a private subnet with the configured CIDR
     const subnetRoles = ROLES.filter((r) => r.startsWith('subnet/'));
@@ -209,8 +162,8 @@ describe('network ensure', () => {
       { role: `subnet/public/${B}`, cidr: '10.0.1.0/24', az: B },
       { role: `subnet/private/${B}`, cidr: '10.0.11.0/24', az: B },
     ];
-    expect(inputsOf('CreateSubnet')).toHaveLength(4);
-    expect(inputsOf('CreateSubnet')).toEqual(
+    expect(inputsOf(fake(), 'CreateSubnet')).toHaveLength(4);
+    expect(inputsOf(fake(), 'CreateSubnet')).toEqual(
       expect.arrayContaining(
         expectedSubnets.map((s) => ({
           VpcId: vpcId,
@@ -221,7 +174,7 @@ describe('network ensure', () => {
       ),
     );
     expect(
-      subnetRoles.map((role) => fake.ec2.subnet(id(role))).map((s) => [s.cidrBlock, s.availabilityZone]),
+      subnetRoles.map((role) => fake().ec2.subnet(id(role))).map((s) => [s.cidrBlock, s.availabilityZone]),
     ).toEqual(expectedSubnets.map((s) => [s.cidr, s.az]));
 
     // AND the public route table sends 0.0.0.0/0 to the internet gateway and serves both public subnets
@@ -232,7 +185,7 @@ describe('network ensure', () => {
     ]);
 
     // AND every AZ has an elastic IP and a NAT gateway in its public subnet, created with a ClientToken
-    expect(inputsOf('AllocateAddress')).toEqual(
+    expect(inputsOf(fake(), 'AllocateAddress')).toEqual(
       expect.arrayContaining(
         [A, B].map((az) => ({
           Domain: 'vpc',
@@ -240,7 +193,7 @@ describe('network ensure', () => {
         })),
       ),
     );
-    expect(inputsOf('CreateNatGateway')).toEqual(
+    expect(inputsOf(fake(), 'CreateNatGateway')).toEqual(
       expect.arrayContaining(
         [A, B].map((az) => ({
           SubnetId: id(`subnet/public/${az}`),
@@ -251,9 +204,9 @@ describe('network ensure', () => {
         })),
       ),
     );
-    expect(inputsOf('CreateNatGateway')).toHaveLength(2);
+    expect(inputsOf(fake(), 'CreateNatGateway')).toHaveLength(2);
     for (const az of [A, B]) {
-      expect(fake.ec2.natGateway(id(`nat/${az}`))).toMatchObject({
+      expect(fake().ec2.natGateway(id(`nat/${az}`))).toMatchObject({
         state: 'available',
         subnetId: id(`subnet/public/${az}`),
         allocationId: id(`eip/nat/${az}`),
@@ -268,8 +221,8 @@ describe('network ensure', () => {
       });
       expect(subnetsAssociatedWith(id(`rtb/private/${az}`))).toEqual([id(`subnet/private/${az}`)]);
     }
-    expect(inputsOf('CreateRouteTable')).toHaveLength(3);
-    expect(inputsOf('CreateRouteTable')).toEqual(
+    expect(inputsOf(fake(), 'CreateRouteTable')).toHaveLength(3);
+    expect(inputsOf(fake(), 'CreateRouteTable')).toEqual(
       expect.arrayContaining(
         ['rtb/public', `rtb/private/${A}`, `rtb/private/${B}`].map((role) => ({
           VpcId: vpcId,
@@ -280,7 +233,7 @@ describe('network ensure', () => {
 
     // AND nothing else was changed: one call per resource, route and association
     const counts: Record<string, number> = {};
-    for (const c of fake.mutatingCalls()) counts[c.command] = (counts[c.command] ?? 0) + 1;
+    for (const c of fake().mutatingCalls()) counts[c.command] = (counts[c.command] ?? 0) + 1;
     expect(counts).toEqual({
       CreateVpc: 1,
       ModifyVpcAttribute: 1,
@@ -298,7 +251,7 @@ describe('network ensure', () => {
     expect(Object.keys(ids).sort()).toEqual([...ROLES].sort());
     expect(Object.values(ids).every((r) => r.origin === 'tool')).toBe(true);
     expect(ids[`eip/nat/${A}`]!.attributes).toEqual({
-      publicIp: fake.ec2.address(id(`eip/nat/${A}`)).publicIp,
+      publicIp: fake().ec2.address(id(`eip/nat/${A}`)).publicIp,
     });
 
     // AND the outputs list the subnets and NAT gateways in AZ order
@@ -329,9 +282,9 @@ describe('network ensure', () => {
 
     // THEN one elastic IP and one NAT gateway exist, in the first AZ's public subnet
     expect(outputs.natGatewayIds).toEqual([ids(`nat/${A}`)]);
-    expect(fake.ec2.natGateways.size).toBe(1);
-    expect(fake.ec2.natGateway(ids(`nat/${A}`)).subnetId).toBe(ids(`subnet/public/${A}`));
-    expect(fake.ec2.addresses.size).toBe(1);
+    expect(fake().ec2.natGateways.size).toBe(1);
+    expect(fake().ec2.natGateway(ids(`nat/${A}`)).subnetId).toBe(ids(`subnet/public/${A}`));
+    expect(fake().ec2.addresses.size).toBe(1);
     // AND each of the three private route tables sends 0.0.0.0/0 to it and serves its own AZ's subnet
     for (const az of [A, B, 'eu-west-1c']) {
       expect(defaultRouteOf(ids(`rtb/private/${az}`))).toEqual({
@@ -390,20 +343,20 @@ describe('network ensure', () => {
     // GIVEN a VPC made by a user, with the deployment's role tags but no gitlab-ha:created-by
     const d = await deployment();
     const userVpc = await userTaggedVpc(d);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, store, reporter } = await run(d);
     const result = await networkStep.ensure(step);
 
     // THEN the VPC is adopted, not created, and recorded as adopted
-    expect(inputsOf('CreateVpc')).toEqual([]);
+    expect(inputsOf(fake(), 'CreateVpc')).toEqual([]);
     expect(store.snapshot.steps.network!.resources.vpc).toMatchObject({ id: userVpc, origin: 'adopted' });
     expect(reporter.withCode('resource.adopt').map((e) => e.data?.id)).toEqual([userVpc]);
     // AND its DNS hostnames are switched on, and the network is built in it
-    expect(fake.ec2.vpc(userVpc).enableDnsHostnames).toBe(true);
+    expect(fake().ec2.vpc(userVpc).enableDnsHostnames).toBe(true);
     expect(result.outputs.vpcId).toBe(userVpc);
-    expect(fake.ec2.subnet((result.outputs as unknown as NetworkOutputs).privateSubnetIds[0]).vpcId).toBe(
+    expect(fake().ec2.subnet((result.outputs as unknown as NetworkOutputs).privateSubnetIds[0]).vpcId).toBe(
       userVpc,
     );
     // AND everything else is the tool's own
@@ -428,7 +381,7 @@ describe('network ensure', () => {
       )
     ).Vpc!.VpcId!;
     const lost = { ...d, statePath: await newStatePath() };
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured without state to tell them apart
     const outcome = networkStep.ensure((await run(lost)).step);
@@ -447,7 +400,7 @@ describe('network ensure', () => {
     const { ids, outputs } = await ensured(d);
     const gone = ids(`subnet/private/${B}`);
     await d.aws.ec2.send(new DeleteSubnetCommand({ SubnetId: gone }));
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, store, reporter } = await run(d);
@@ -484,7 +437,7 @@ describe('network ensure', () => {
     await d.aws.ec2.send(
       new DeleteRouteCommand({ RouteTableId: ids('rtb/public'), DestinationCidrBlock: '0.0.0.0/0' }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, reporter } = await run(d);
@@ -514,7 +467,7 @@ describe('network ensure', () => {
         NatGatewayId: ids(`nat/${B}`),
       }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     await networkStep.ensure((await run(d)).step);
@@ -535,7 +488,7 @@ describe('network ensure', () => {
     const { ids } = await ensured(d);
     const gone = ids(`nat/${A}`);
     await deleteNatBehindTheToolsBack(d.aws, gone);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, store, reporter } = await run(d);
@@ -544,7 +497,7 @@ describe('network ensure', () => {
     // THEN a new NAT gateway is made in the same subnet with the same elastic IP, and is available
     const created = store.snapshot.steps.network!.resources[`nat/${A}`]!.id;
     expect(created).not.toBe(gone);
-    expect(fake.ec2.natGateway(created)).toMatchObject({
+    expect(fake().ec2.natGateway(created)).toMatchObject({
       state: 'available',
       subnetId: ids(`subnet/public/${A}`),
       allocationId: ids(`eip/nat/${A}`),
@@ -572,7 +525,7 @@ describe('network ensure', () => {
     expect(defaultRouteOf(ids(`rtb/private/${A}`))).toEqual({ gatewayId: undefined, natGatewayId: created });
     expect(result.natGatewayIds).toEqual([created, ids(`nat/${B}`)]);
     // AND a further run has nothing to do
-    fake.resetCalls();
+    fake().resetCalls();
     await networkStep.ensure((await run(d)).step);
     expect(mutating()).toEqual([]);
   });
@@ -583,7 +536,7 @@ describe('network ensure', () => {
     const d = await deployment();
     const { ids } = await ensured(d);
     await deleteNatBehindTheToolsBack(d.aws, ids(`nat/${A}`));
-    fake.faults.crashAfter({ command: 'CreateNatGateway', nth: 2 });
+    fake().faults.crashAfter({ command: 'CreateNatGateway', nth: 2 });
     await expect(networkStep.ensure((await run(d)).step)).rejects.toThrow(
       'simulated crash after ec2 CreateNatGateway',
     );
@@ -592,7 +545,7 @@ describe('network ensure', () => {
     const result = (await networkStep.ensure((await run(d)).step)).outputs as unknown as NetworkOutputs;
 
     // THEN exactly one live NAT gateway serves eu-west-1a, and the private route goes through it
-    const live = [...fake.ec2.natGateways.values()].filter(
+    const live = [...fake().ec2.natGateways.values()].filter(
       (n) => n.subnetId === ids(`subnet/public/${A}`) && n.state !== 'deleted',
     );
     expect(live.map((n) => [n.id, n.state])).toEqual([[result.natGatewayIds[0], 'available']]);
@@ -607,8 +560,8 @@ describe('network ensure', () => {
     const d = await deployment();
     const { ids } = await ensured(d);
     const subnet = ids(`subnet/private/${A}`);
-    const association = fake.ec2
-      .routeTable(ids(`rtb/private/${A}`))
+    const association = fake()
+      .ec2.routeTable(ids(`rtb/private/${A}`))
       .associations.find((a) => a.subnetId === subnet)!;
     await d.aws.ec2.send(
       new ReplaceRouteTableAssociationCommand({
@@ -616,7 +569,7 @@ describe('network ensure', () => {
         RouteTableId: ids('rtb/public'),
       }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     await networkStep.ensure((await run(d)).step);
@@ -624,7 +577,11 @@ describe('network ensure', () => {
     // THEN the association is moved back to the private table of its AZ
     expect(subnetsAssociatedWith(ids(`rtb/private/${A}`))).toEqual([subnet]);
     expect(subnetsAssociatedWith(ids('rtb/public'))).not.toContain(subnet);
-    expect(fake.mutatingCalls().map((c) => [c.command, c.error])).toEqual([
+    expect(
+      fake()
+        .mutatingCalls()
+        .map((c) => [c.command, c.error]),
+    ).toEqual([
       ['AssociateRouteTable', 'Resource.AlreadyAssociated'],
       ['ReplaceRouteTableAssociation', undefined],
     ]);
@@ -635,11 +592,11 @@ describe('network ensure', () => {
     const d = await deployment();
     const { ids } = await ensured(d);
     // (Tampering with the fake directly: EC2 refuses a detach while NAT gateways map public addresses.)
-    fake.ec2.internetGateway(ids('igw')).attachedVpcId = undefined;
+    fake().ec2.internetGateway(ids('igw')).attachedVpcId = undefined;
     await d.aws.ec2.send(
       new ModifyVpcAttributeCommand({ VpcId: ids('vpc'), EnableDnsHostnames: { Value: false } }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, reporter } = await run(d);
@@ -650,7 +607,7 @@ describe('network ensure', () => {
       ['ModifyVpcAttribute', { VpcId: ids('vpc'), EnableDnsHostnames: { Value: true } }],
       ['AttachInternetGateway', { InternetGatewayId: ids('igw'), VpcId: ids('vpc') }],
     ]);
-    expect(fake.ec2.internetGateway(ids('igw')).attachedVpcId).toBe(ids('vpc'));
+    expect(fake().ec2.internetGateway(ids('igw')).attachedVpcId).toBe(ids('vpc'));
     expect(reporter.withCode('resource.update').map((e) => e.message)).toEqual([
       `enabled enableDnsHostnames on VPC ${ids('vpc')}`,
     ]);
@@ -720,8 +677,8 @@ describe('network ensure', () => {
       ],
     });
     // AND nothing was created
-    expect(fake.mutatingCalls()).toEqual([]);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
+    expect(fake().taggedResources('demo')).toEqual([]);
   });
 });
 
@@ -828,7 +785,7 @@ describe('network inspect', () => {
     // GIVEN a network whose internet gateway was detached (tampered with: EC2 refuses while NATs map addresses)
     const d = await deployment();
     const { ids } = await ensured(d);
-    fake.ec2.internetGateway(ids('igw')).attachedVpcId = undefined;
+    fake().ec2.internetGateway(ids('igw')).attachedVpcId = undefined;
 
     // WHEN inspected
     const status = await networkStep.inspect((await run(d)).step);
@@ -852,7 +809,7 @@ describe('network inspect', () => {
     await d.aws.ec2.send(
       new ModifyVpcAttributeCommand({ VpcId: ids('vpc'), EnableDnsHostnames: { Value: false } }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN inspected
     const status = await networkStep.inspect((await run(d)).step);
@@ -907,7 +864,7 @@ describe('network destroy', () => {
     await networkStep.destroy(destroy());
 
     // THEN no delete was refused for a dependency (the fake refuses out-of-order deletes)
-    const calls = fake.calls();
+    const calls = fake().calls();
     expect(calls.filter((c) => c.mutating && c.error)).toEqual([]);
     // AND NAT gateways are deleted and waited for before their elastic IPs are released
     const lastNatDelete = indexOf(calls, 'DeleteNatGateway', 'last');
@@ -916,31 +873,33 @@ describe('network destroy', () => {
     expect(calls.slice(lastNatDelete, firstRelease).some((c) => c.command === 'DescribeNatGateways')).toBe(
       true,
     );
-    for (const az of [A, B]) expect(fake.ec2.natGateway(ids(`nat/${az}`)).state).toBe('deleted');
+    for (const az of [A, B]) expect(fake().ec2.natGateway(ids(`nat/${az}`)).state).toBe('deleted');
     // AND each route table is disassociated before it is deleted, all after the elastic IPs are released
     for (const role of ['rtb/public', `rtb/private/${A}`, `rtb/private/${B}`]) {
       const deleted = indexOf(calls, 'DeleteRouteTable', 'first', ['RouteTableId', ids(role)]);
       expect(indexOf(calls, 'DisassociateRouteTable', 'first')).toBeLessThan(deleted);
       expect(indexOf(calls, 'ReleaseAddress', 'last')).toBeLessThan(deleted);
     }
-    expect(inputsOf('DisassociateRouteTable')).toHaveLength(4);
+    expect(inputsOf(fake(), 'DisassociateRouteTable')).toHaveLength(4);
     // AND the internet gateway is detached, then deleted, after the route tables
     const detach = indexOf(calls, 'DetachInternetGateway', 'first');
     const deleteIgw = indexOf(calls, 'DeleteInternetGateway', 'first');
     expect(indexOf(calls, 'DeleteRouteTable', 'last')).toBeLessThan(detach);
     expect(detach).toBeLessThan(deleteIgw);
-    expect(inputsOf('DetachInternetGateway')).toEqual([{ InternetGatewayId: ids('igw'), VpcId: ids('vpc') }]);
+    expect(inputsOf(fake(), 'DetachInternetGateway')).toEqual([
+      { InternetGatewayId: ids('igw'), VpcId: ids('vpc') },
+    ]);
     // AND the subnets go next, and the VPC last
     expect(deleteIgw).toBeLessThan(indexOf(calls, 'DeleteSubnet', 'first'));
-    expect(inputsOf('DeleteSubnet')).toHaveLength(4);
+    expect(inputsOf(fake(), 'DeleteSubnet')).toHaveLength(4);
     expect(calls.filter((c) => c.mutating).at(-1)).toMatchObject({
       command: 'DeleteVpc',
       input: { VpcId: ids('vpc') },
     });
 
     // AND nothing of the deployment is left in AWS or in state
-    expect(fake.taggedResources('demo')).toEqual([]);
-    expect(fake.ec2.vpcs.size).toBe(0);
+    expect(fake().taggedResources('demo')).toEqual([]);
+    expect(fake().ec2.vpcs.size).toBe(0);
     expect(store.snapshot.steps.network?.resources ?? {}).toEqual({});
     expect(
       reporter
@@ -950,7 +909,7 @@ describe('network destroy', () => {
     ).toEqual([...ROLES].sort());
 
     // WHEN it is destroyed again
-    fake.resetCalls();
+    fake().resetCalls();
     await networkStep.destroy((await run(d)).destroy());
     // THEN nothing is called that changes anything
     expect(mutating()).toEqual([]);
@@ -967,8 +926,8 @@ describe('network destroy', () => {
     await networkStep.destroy(destroy());
 
     // THEN every resource is deleted all the same
-    expect(fake.taggedResources('demo')).toEqual([]);
-    expect(fake.ec2.vpcs.size).toBe(0);
+    expect(fake().taggedResources('demo')).toEqual([]);
+    expect(fake().ec2.vpcs.size).toBe(0);
     expect(reporter.withCode('resource.delete')).toHaveLength(ROLES.length);
   });
 
@@ -978,21 +937,23 @@ describe('network destroy', () => {
     const { ids } = await ensured(d);
     const table = ids(`rtb/private/${B}`);
     const subnet = ids(`subnet/private/${B}`);
-    for (const association of fake.ec2.routeTable(table).associations) {
+    for (const association of fake().ec2.routeTable(table).associations) {
       await d.aws.ec2.send(new DisassociateRouteTableCommand({ AssociationId: association.id }));
     }
     await d.aws.ec2.send(new DeleteRouteTableCommand({ RouteTableId: table }));
     await d.aws.ec2.send(new DeleteSubnetCommand({ SubnetId: subnet }));
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN destroyed
     const { destroy, store, reporter } = await run(d);
     await networkStep.destroy(destroy());
 
     // THEN the rest is deleted, the gone ones are not asked for again, and state is empty
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().taggedResources('demo')).toEqual([]);
     expect(
-      fake.mutatingCalls().filter((c) => c.input.RouteTableId === table || c.input.SubnetId === subnet),
+      fake()
+        .mutatingCalls()
+        .filter((c) => c.input.RouteTableId === table || c.input.SubnetId === subnet),
     ).toEqual([]);
     expect(store.snapshot.steps.network?.resources ?? {}).toEqual({});
     expect(reporter.withCode('resource.delete')).toHaveLength(ROLES.length - 2);
@@ -1009,7 +970,7 @@ describe('network destroy', () => {
     await networkStep.destroy(destroy());
 
     // THEN the VPC is kept, with an event saying why, and forgotten; everything else is gone
-    expect(fake.ec2.vpcs.has(userVpc)).toBe(true);
+    expect(fake().ec2.vpcs.has(userVpc)).toBe(true);
     expect(reporter.withCode('resource.keep').map((e) => [e.level, e.data?.id, e.message])).toEqual([
       [
         'warn',
@@ -1017,10 +978,12 @@ describe('network destroy', () => {
         `kept VPC ${userVpc}: it was adopted, not created by gitlab-ha (use --force to delete it)`,
       ],
     ]);
-    expect(inputsOf('DeleteVpc')).toEqual([]);
-    expect(fake.taggedResources('demo').map((r) => r.arn)).toEqual([
-      `arn:aws:ec2:eu-west-1:123456789012:vpc/${userVpc}`,
-    ]);
+    expect(inputsOf(fake(), 'DeleteVpc')).toEqual([]);
+    expect(
+      fake()
+        .taggedResources('demo')
+        .map((r) => r.arn),
+    ).toEqual([`arn:aws:ec2:eu-west-1:123456789012:vpc/${userVpc}`]);
     expect(store.snapshot.steps.network?.resources ?? {}).toEqual({});
   });
 
@@ -1032,12 +995,12 @@ describe('network destroy', () => {
 
     // WHEN destroyed with --force
     const { destroy, reporter } = await run(d);
-    await networkStep.destroy(destroy(true));
+    await networkStep.destroy(destroy({ force: true }));
 
     // THEN the VPC is deleted too
-    expect(fake.ec2.vpcs.has(userVpc)).toBe(false);
+    expect(fake().ec2.vpcs.has(userVpc)).toBe(false);
     expect(reporter.withCode('resource.keep')).toEqual([]);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().taggedResources('demo')).toEqual([]);
   });
 });
 
@@ -1116,7 +1079,7 @@ describe('network plan', () => {
       ],
     });
     // AND AWS was not asked anything
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('plans live: create before the first run, noop after it, adopt after state loss', async () => {

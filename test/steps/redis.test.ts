@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import {
   CreateCacheSubnetGroupCommand,
@@ -7,55 +6,36 @@ import {
   waitUntilReplicationGroupAvailable,
 } from '@aws-sdk/client-elasticache';
 import type { CreateReplicationGroupCommandInput, Tag } from '@aws-sdk/client-elasticache';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { isKeptSnapshot } from '../../src/aws/leftovers.js';
 import { deploymentTags } from '../../src/aws/tags.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
-import { makeDestroyContext, makePlanContext, makeStepContext } from '../../src/engine/context.js';
-import type { EngineEnv } from '../../src/engine/context.js';
 import { ConflictError } from '../../src/engine/errors.js';
-import { EventBus } from '../../src/engine/events.js';
-import type { DestroyOptions, Timing } from '../../src/engine/step.js';
-import { StateStore } from '../../src/state/index.js';
 import { redisStep } from '../../src/steps/redis/index.js';
-import { FakeAws, FakeCrashError } from '../support/fake-aws/index.js';
-import { RecordingReporter } from '../support/recording-reporter.js';
-import { useTempDirs } from '../state/temp-dir.js';
+import {
+  baseConfig,
+  expectCrash,
+  inputsOf,
+  mutatingCommands,
+  openTestState,
+  stepRun,
+  useFakeAws,
+  useStatePaths,
+} from '../support/step-harness.js';
 
 // A fresh fake AWS per test: every test starts from an empty account.
-let fake: FakeAws;
-beforeEach(() => {
-  fake = new FakeAws().install();
-});
-afterEach(() => fake.restore());
-const tempDir = useTempDirs();
+const fake = useFakeAws();
+const newStatePath = useStatePaths();
 
-const TIMING: Timing = {
-  minDelaySeconds: 0.001,
-  maxDelaySeconds: 0.002,
-  maxWaitScale: 1,
-  heartbeatSeconds: 3600,
-};
 const TOKEN_PARAMETER = '/gitlab-ha/demo/redis-auth-token';
 const RG_ARN = 'arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:demo-redis';
 const ROLES = ['cache-subnet-group', 'secret/redis-auth-token', 'replication-group'];
 const CREATES = ['CreateCacheSubnetGroup', 'PutParameter', 'CreateReplicationGroup'];
 
 function config(redis: ConfigInput['redis'] = {}): Config {
-  return configSchema.parse({
-    name: 'demo',
-    region: 'eu-west-1',
-    tags: { team: 'platform' },
-    network: {
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
-      privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
-    },
-    redis,
-    gitlab: { externalUrl: 'https://gitlab.example.com' },
-  });
+  return baseConfig({ redis });
 }
 
 interface Deployment {
@@ -69,7 +49,7 @@ interface Deployment {
 
 /** A VPC with private subnets in two zones and the redis security group, in the fake. */
 async function deployment(cfg: Config = config()): Promise<Deployment> {
-  const aws = fake.clients();
+  const aws = fake().clients();
   const vpcId = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const privateSubnetIds: string[] = [];
   for (const [i, az] of cfg.network.availabilityZones.entries()) {
@@ -87,14 +67,14 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
   );
   const d = { aws, cfg, statePath: '', vpcId, privateSubnetIds, redisGroupId: GroupId! };
   d.statePath = await prerequisitesDone(d);
-  fake.resetCalls();
+  fake().resetCalls();
   return d;
 }
 
 /** A state file on disk in which network and security are done (a fresh one each call). */
 async function prerequisitesDone(d: Omit<Deployment, 'statePath'>): Promise<string> {
-  const statePath = path.join(await tempDir(), 'demo.state.json');
-  const store = await openState(statePath);
+  const statePath = await newStatePath();
+  const store = await openTestState(statePath);
   await store.update((draft) => {
     draft.steps.network = {
       status: 'done',
@@ -116,64 +96,17 @@ async function prerequisitesDone(d: Omit<Deployment, 'statePath'>): Promise<stri
   return statePath;
 }
 
-function openState(statePath: string): Promise<StateStore> {
-  return StateStore.open(statePath, { deployment: 'demo', region: 'eu-west-1', toolVersion: '0.0.0-test' });
-}
-
 /** Fresh contexts over the state file on disk, as a new run of the tool would build them. */
-async function run(d: Deployment, cfg: Config = d.cfg) {
-  const store = await openState(d.statePath);
-  const bus = new EventBus();
-  const reporter = new RecordingReporter(bus);
-  const env: EngineEnv = {
-    config: cfg,
-    state: store,
-    bus,
-    signal: new AbortController().signal,
-    timing: TIMING,
-  };
-  return {
-    store,
-    reporter,
-    step: makeStepContext(env, d.aws, 'redis'),
-    plan: makePlanContext(env, d.aws, 'redis'),
-    offlinePlan: makePlanContext(env, null, 'redis'),
-    destroy: (options: Partial<DestroyOptions> = {}) =>
-      makeDestroyContext(env, d.aws, 'redis', { force: false, skipFinalSnapshots: false, ...options }),
-  };
-}
-
-/**
- * The outcome failed because of the simulated crash, whether an AWS helper passed it through or
- * wrapped it (the SDK's retry middleware gives every error `$metadata`, so it may look like an AWS error).
- */
-async function expectCrash(outcome: Promise<unknown>): Promise<void> {
-  let error: unknown = await outcome.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  while (error instanceof Error && !(error instanceof FakeCrashError) && error.cause !== undefined)
-    error = error.cause;
-  expect(error).toBeInstanceOf(FakeCrashError);
+function run(d: Deployment, cfg: Config = d.cfg) {
+  return stepRun({ step: 'redis', aws: d.aws, config: cfg, statePath: d.statePath });
 }
 
 function token(): string {
-  return fake.ssm.parameters.get(TOKEN_PARAMETER)!.value;
-}
-
-function commands(): string[] {
-  return fake.mutatingCalls().map((c) => c.command);
-}
-
-function inputsOf(command: string): Record<string, unknown>[] {
-  return fake
-    .calls()
-    .filter((c) => c.command === command)
-    .map((c) => c.input);
+  return fake().ssm.parameters.get(TOKEN_PARAMETER)!.value;
 }
 
 function liveGroups(): string[] {
-  return [...fake.elasticache.replicationGroups.keys()];
+  return [...fake().elasticache.replicationGroups.keys()];
 }
 
 /** A replication group made behind the tool's back, available, in a subnet group of its own. */
@@ -217,9 +150,9 @@ describe('redis ensure', () => {
     const result = await redisStep.ensure(step);
 
     // THEN three things are created, in order
-    expect(commands()).toEqual(CREATES);
+    expect(mutatingCommands(fake())).toEqual(CREATES);
     // AND the cache subnet group spans the private subnets, tagged in the call
-    expect(inputsOf('CreateCacheSubnetGroup')).toEqual([
+    expect(inputsOf(fake(), 'CreateCacheSubnetGroup')).toEqual([
       {
         CacheSubnetGroupName: 'demo-redis',
         CacheSubnetGroupDescription: 'gitlab-ha demo: private subnets for Redis',
@@ -228,7 +161,7 @@ describe('redis ensure', () => {
       },
     ]);
     // AND the AUTH token is a generated SecureString of 64 letters and digits
-    expect(inputsOf('PutParameter')).toEqual([
+    expect(inputsOf(fake(), 'PutParameter')).toEqual([
       {
         Name: TOKEN_PARAMETER,
         Description: 'Redis AUTH token of gitlab-ha deployment demo',
@@ -241,7 +174,7 @@ describe('redis ensure', () => {
     expect(token()).toMatch(/^[A-Za-z0-9]{64}$/);
     // AND the replication group: cluster mode off (NumCacheClusters), two nodes over two zones, failover,
     // Multi-AZ, both encryptions, the token from SSM, the redis group, port 6379, a day of backups, tags
-    expect(inputsOf('CreateReplicationGroup')).toEqual([
+    expect(inputsOf(fake(), 'CreateReplicationGroup')).toEqual([
       {
         ReplicationGroupId: 'demo-redis',
         ReplicationGroupDescription: 'gitlab-ha demo: Redis for GitLab (cache, sessions, Sidekiq queues)',
@@ -263,7 +196,7 @@ describe('redis ensure', () => {
       },
     ]);
     // AND in AWS the primary and its replica sit in different zones
-    const group = fake.elasticache.replicationGroups.get('demo-redis')!;
+    const group = fake().elasticache.replicationGroups.get('demo-redis')!;
     expect(group.members).toEqual([
       { id: 'demo-redis-001', availabilityZone: 'eu-west-1a' },
       { id: 'demo-redis-002', availabilityZone: 'eu-west-1b' },
@@ -309,8 +242,8 @@ describe('redis ensure', () => {
     expect(JSON.stringify(result)).not.toContain(secret);
     expect(JSON.stringify(status)).not.toContain(secret);
     // AND it was handed to CreateReplicationGroup, read back with decryption just for that
-    expect(inputsOf('CreateReplicationGroup')[0]!.AuthToken).toBe(secret);
-    expect(inputsOf('GetParameter').filter((i) => i.WithDecryption === true)).toEqual([
+    expect(inputsOf(fake(), 'CreateReplicationGroup')[0]!.AuthToken).toBe(secret);
+    expect(inputsOf(fake(), 'GetParameter').filter((i) => i.WithDecryption === true)).toEqual([
       { Name: TOKEN_PARAMETER, WithDecryption: true },
     ]);
   });
@@ -319,16 +252,16 @@ describe('redis ensure', () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     const first = await redisStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN a new run ensures it again
     const { step, reporter } = await run(d);
     const second = await redisStep.ensure(step);
 
     // THEN nothing is changed, nothing is waited for, the token is not read, and the outputs are the same
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(reporter.withCode('wait.start')).toEqual([]);
-    expect(inputsOf('GetParameter').some((i) => i.WithDecryption)).toBe(false);
+    expect(inputsOf(fake(), 'GetParameter').some((i) => i.WithDecryption)).toBe(false);
     expect(second.outputs).toEqual(first.outputs);
   });
 
@@ -337,14 +270,14 @@ describe('redis ensure', () => {
     const d = await deployment();
     const first = await redisStep.ensure((await run(d)).step);
     const lost = { ...d, statePath: await prerequisitesDone(d) };
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured with the new state
     const { step, store, reporter } = await run(lost);
     const second = await redisStep.ensure(step);
 
     // THEN both groups are found by their tags (the Tagging API) and recorded as the tool's; nothing is created
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
     expect(reporter.withCode('resource.adopt').map((e) => e.data?.role)).toEqual([
       'cache-subnet-group',
@@ -362,14 +295,14 @@ describe('redis ensure', () => {
       (t) => t.Key !== 'gitlab-ha:created-by',
     );
     await foreignGroup(d, 'users-redis', userTags);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured
     const { step, store, reporter } = await run(d);
     const result = await redisStep.ensure(step);
 
     // THEN no replication group is created; the user's is adopted and its endpoint is the output
-    expect(commands()).toEqual(['CreateCacheSubnetGroup', 'PutParameter']);
+    expect(mutatingCommands(fake())).toEqual(['CreateCacheSubnetGroup', 'PutParameter']);
     expect(store.snapshot.steps.redis!.resources['replication-group']).toMatchObject({
       id: 'users-redis',
       origin: 'adopted',
@@ -380,12 +313,12 @@ describe('redis ensure', () => {
     ]);
 
     // WHEN the deployment is destroyed without --force
-    fake.resetCalls();
+    fake().resetCalls();
     const destroyRun = await run(d);
     await redisStep.destroy(destroyRun.destroy());
 
     // THEN nothing is deleted: the group, the subnet group it may use and the token are kept, and forgotten
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(destroyRun.reporter.withCode('resource.keep').map((e) => e.data?.id)).toEqual([
       'users-redis',
       'demo-redis',
@@ -441,7 +374,9 @@ describe('redis ensure', () => {
       hint: expect.stringContaining('gitlab-ha:resource=redis/replication-group') as unknown,
     });
     // AND it read that group's tags only after it had become available
-    const listTags = fake.calls().filter((c) => c.command === 'ListTagsForResource');
+    const listTags = fake()
+      .calls()
+      .filter((c) => c.command === 'ListTagsForResource');
     expect(listTags.map((c) => [c.input.ResourceName, c.error])).toEqual([[RG_ARN, undefined]]);
   });
 
@@ -449,8 +384,8 @@ describe('redis ensure', () => {
     // GIVEN a deployment ensured once whose replication group was then deleted
     const d = await deployment();
     await redisStep.ensure((await run(d)).step);
-    fake.elasticache.replicationGroups.delete('demo-redis');
-    fake.resetCalls();
+    fake().elasticache.replicationGroups.delete('demo-redis');
+    fake().resetCalls();
 
     // WHEN the step is ensured again
     const { step, reporter } = await run(d);
@@ -460,17 +395,17 @@ describe('redis ensure', () => {
     expect(reporter.withCode('resource.drift').map((e) => e.message)).toEqual([
       'replication group demo-redis is gone; it will be found by tags or created again',
     ]);
-    expect(commands()).toEqual(['CreateReplicationGroup']);
+    expect(mutatingCommands(fake())).toEqual(['CreateReplicationGroup']);
     expect(liveGroups()).toEqual(['demo-redis']);
   });
 
   it('reports a group that failed to create, saying how to find out why', async () => {
     // GIVEN a run that died after CreateReplicationGroup, and a group that then ends in create-failed
     const d = await deployment();
-    fake.faults.crashAfter({
+    fake().faults.crashAfter({
       command: 'CreateReplicationGroup',
       onCrash: () => {
-        fake.elasticache.replicationGroups.get('demo-redis')!.transition = {
+        fake().elasticache.replicationGroups.get('demo-redis')!.transition = {
           to: 'create-failed',
           pollsLeft: 2,
         };
@@ -495,35 +430,35 @@ describe('redis crash and resume', () => {
   it.each(CREATES)('resumes after a crash right after %s without duplicates', async (command) => {
     // GIVEN a run that dies right after this call took effect in AWS
     const d = await deployment();
-    fake.faults.crashAfter({ command });
+    fake().faults.crashAfter({ command });
     await expectCrash(redisStep.ensure((await run(d)).step));
     // (undefined when the crash came before the token was stored)
-    const tokenAfterCrash = fake.ssm.parameters.get(TOKEN_PARAMETER)?.value;
+    const tokenAfterCrash = fake().ssm.parameters.get(TOKEN_PARAMETER)?.value;
 
     // WHEN a fresh run resumes from the state on disk
-    fake.faults.clear();
+    fake().faults.clear();
     const { step } = await run(d);
     const result = await redisStep.ensure(step);
 
     // THEN every resource exists exactly once, the token was not replaced, and the outputs are complete
-    expect(fake.elasticache.subnetGroups.size).toBe(1);
+    expect(fake().elasticache.subnetGroups.size).toBe(1);
     expect(liveGroups()).toEqual(['demo-redis']);
-    expect(fake.ssm.parameters.get(TOKEN_PARAMETER)!.version).toBe(1);
+    expect(fake().ssm.parameters.get(TOKEN_PARAMETER)!.version).toBe(1);
     if (tokenAfterCrash !== undefined) expect(token()).toBe(tokenAfterCrash);
-    expect(inputsOf('CreateReplicationGroup')).toHaveLength(1);
+    expect(inputsOf(fake(), 'CreateReplicationGroup')).toHaveLength(1);
     expect(result.outputs.replicationGroupId).toBe('demo-redis');
     // AND a further run changes nothing
-    fake.resetCalls();
+    fake().resetCalls();
     await redisStep.ensure((await run(d)).step);
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('takes over its own group by name when the Tagging API does not list it yet', async () => {
     // GIVEN a run that died right after CreateReplicationGroup, with the Tagging API lagging behind
     const d = await deployment();
-    fake.faults.crashAfter({
+    fake().faults.crashAfter({
       command: 'CreateReplicationGroup',
-      onCrash: () => fake.elasticache.notYetInTaggingApi.add(RG_ARN),
+      onCrash: () => fake().elasticache.notYetInTaggingApi.add(RG_ARN),
     });
     await expectCrash(redisStep.ensure((await run(d)).step));
 
@@ -533,9 +468,13 @@ describe('redis crash and resume', () => {
 
     // THEN its create hits ReplicationGroupAlreadyExists (the first one, which took effect, is logged as
     // the crash), it waits until the group's tags can be read, finds them its own, and records it
-    const creates = fake.calls().filter((c) => c.command === 'CreateReplicationGroup');
+    const creates = fake()
+      .calls()
+      .filter((c) => c.command === 'CreateReplicationGroup');
     expect(creates.map((c) => c.error)).toEqual(['FakeCrash', 'ReplicationGroupAlreadyExistsFault']);
-    const listTags = fake.calls().filter((c) => c.command === 'ListTagsForResource');
+    const listTags = fake()
+      .calls()
+      .filter((c) => c.command === 'ListTagsForResource');
     expect(listTags.map((c) => [c.input.ResourceName, c.error])).toEqual([[RG_ARN, undefined]]);
     expect(liveGroups()).toEqual(['demo-redis']);
     expect(store.snapshot.steps.redis!.resources['replication-group']).toMatchObject({
@@ -558,7 +497,7 @@ describe('redis inspect', () => {
     const status = await redisStep.inspect((await run(d)).step);
 
     // THEN it is healthy, and shows the live group
-    const label = fake.elasticache.replicationGroups.get('demo-redis')!.dnsLabel;
+    const label = fake().elasticache.replicationGroups.get('demo-redis')!.dnsLabel;
     expect(status).toMatchObject({ step: 'redis', health: 'healthy', drift: [] });
     expect(status.outputs).toEqual({
       replicationGroupId: 'demo-redis',
@@ -590,7 +529,7 @@ describe('redis inspect', () => {
 
     // WHEN it is inspected and ensured with that config
     const status = await redisStep.inspect((await run(d, changed)).step);
-    fake.resetCalls();
+    fake().resetCalls();
     const { step, reporter } = await run(d, changed);
     await redisStep.ensure(step);
 
@@ -607,7 +546,7 @@ describe('redis inspect', () => {
       healthy: false,
     });
     // AND ensure warns about each without changing anything in place
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(reporter.withCode('resource.drift').map((e) => e.message)).toEqual(
       expected.map((line) => `${line}; gitlab-ha does not change it in place`),
     );
@@ -617,7 +556,7 @@ describe('redis inspect', () => {
     // GIVEN a deployment ensured once whose group was deleted by hand
     const d = await deployment();
     await redisStep.ensure((await run(d)).step);
-    fake.elasticache.replicationGroups.delete('demo-redis');
+    fake().elasticache.replicationGroups.delete('demo-redis');
 
     // WHEN it is inspected
     const status = await redisStep.inspect((await run(d)).step);
@@ -686,13 +625,13 @@ describe('redis plan', () => {
         },
       ],
     });
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('plans creates without calling AWS while network and security are not deployed', async () => {
     // GIVEN AWS access but an empty state
     const d = await deployment();
-    const early = { ...d, statePath: path.join(await tempDir(), 'demo.state.json') };
+    const early = { ...d, statePath: await newStatePath() };
 
     // WHEN planned
     const plan = await redisStep.plan((await run(early)).plan);
@@ -702,7 +641,7 @@ describe('redis plan', () => {
     expect(plan.resources.map((r) => [r.action, r.reason])).toEqual(
       ROLES.map(() => ['create', 'the network and security groups are not deployed yet']),
     );
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('plans live: creates before the first run, nothing after it', async () => {
@@ -712,7 +651,7 @@ describe('redis plan', () => {
     // WHEN planned live before and after ensure
     const before = await redisStep.plan((await run(d)).plan);
     await redisStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
     const after = await redisStep.plan((await run(d)).plan);
 
     // THEN the first plan creates all three, the second is a noop
@@ -727,7 +666,7 @@ describe('redis plan', () => {
       ['replication-group', 'noop', 'demo-redis'],
     ]);
     // AND planning changed nothing
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 });
 
@@ -736,15 +675,19 @@ describe('redis destroy', () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     await redisStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed
     const { destroy, store, reporter } = await run(d);
     await redisStep.destroy(destroy());
 
     // THEN the group (its primary too), the subnet group and last the token are deleted
-    expect(commands()).toEqual(['DeleteReplicationGroup', 'DeleteCacheSubnetGroup', 'DeleteParameter']);
-    expect(inputsOf('DeleteReplicationGroup')).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
+      'DeleteReplicationGroup',
+      'DeleteCacheSubnetGroup',
+      'DeleteParameter',
+    ]);
+    expect(inputsOf(fake(), 'DeleteReplicationGroup')).toEqual([
       { ReplicationGroupId: 'demo-redis', RetainPrimaryCluster: false },
     ]);
     // AND the step waited until the group was gone before deleting the subnet group
@@ -753,10 +696,10 @@ describe('redis destroy', () => {
     );
     // AND nothing is left: not in AWS, not tagged, not in state
     expect(liveGroups()).toEqual([]);
-    expect(fake.elasticache.subnetGroups.size).toBe(0);
-    expect(fake.elasticache.snapshots.size).toBe(0);
-    expect(fake.ssm.parameters.has(TOKEN_PARAMETER)).toBe(false);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().elasticache.subnetGroups.size).toBe(0);
+    expect(fake().elasticache.snapshots.size).toBe(0);
+    expect(fake().ssm.parameters.has(TOKEN_PARAMETER)).toBe(false);
+    expect(fake().taggedResources('demo')).toEqual([]);
     expect(store.snapshot.steps.redis?.resources ?? {}).toEqual({});
     expect(reporter.withCode('resource.delete').map((e) => e.data?.id)).toEqual([
       'demo-redis',
@@ -765,25 +708,25 @@ describe('redis destroy', () => {
     ]);
 
     // WHEN it is destroyed again
-    fake.resetCalls();
+    fake().resetCalls();
     await redisStep.destroy((await run(d)).destroy());
 
     // THEN nothing is called that changes anything
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('takes a final snapshot named after the deployment and time when the config asks, and keeps it', async () => {
     // GIVEN a deployment whose config asks for a final snapshot
     const d = await deployment(config({ finalSnapshot: true }));
     await redisStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed
     const { destroy, reporter } = await run(d);
     await redisStep.destroy(destroy());
 
     // THEN the delete names a final snapshot <name>-redis-final-<yyyymmdd-hhmmss>
-    const [input] = inputsOf('DeleteReplicationGroup');
+    const [input] = inputsOf(fake(), 'DeleteReplicationGroup');
     expect(input).toEqual({
       ReplicationGroupId: 'demo-redis',
       RetainPrimaryCluster: false,
@@ -794,56 +737,58 @@ describe('redis destroy', () => {
     expect(reporter.withCode('resource.keep').map((e) => [e.data?.id, e.message])).toEqual([
       [snapshotName, `kept final snapshot ${snapshotName} of replication group demo-redis`],
     ]);
-    const left = fake.taggedResources('demo').map((r) => r.arn);
+    const left = fake()
+      .taggedResources('demo')
+      .map((r) => r.arn);
     expect(left).toEqual([`arn:aws:elasticache:eu-west-1:123456789012:snapshot:${snapshotName}`]);
     expect(left.every(isKeptSnapshot)).toBe(true);
-    expect(fake.elasticache.snapshots.get(snapshotName)!.replicationGroupId).toBe('demo-redis');
+    expect(fake().elasticache.snapshots.get(snapshotName)!.replicationGroupId).toBe('demo-redis');
   });
 
   it('takes no final snapshot with --skip-final-snapshots, saying so', async () => {
     // GIVEN a deployment whose config asks for a final snapshot
     const d = await deployment(config({ finalSnapshot: true }));
     await redisStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed with --skip-final-snapshots
     const { destroy, reporter } = await run(d);
     await redisStep.destroy(destroy({ skipFinalSnapshots: true }));
 
     // THEN no snapshot is taken and the reason is told
-    expect(inputsOf('DeleteReplicationGroup')).toEqual([
+    expect(inputsOf(fake(), 'DeleteReplicationGroup')).toEqual([
       { ReplicationGroupId: 'demo-redis', RetainPrimaryCluster: false },
     ]);
-    expect(fake.elasticache.snapshots.size).toBe(0);
+    expect(fake().elasticache.snapshots.size).toBe(0);
     expect(reporter.withCode('note').map((e) => e.message)).toEqual([
       'no final snapshot of replication group demo-redis: --skip-final-snapshots',
     ]);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().taggedResources('demo')).toEqual([]);
   });
 
   it('only waits for a group that a crashed destroy already started deleting', async () => {
     // GIVEN a destroy that died right after DeleteReplicationGroup
     const d = await deployment(config({ finalSnapshot: true }));
     await redisStep.ensure((await run(d)).step);
-    fake.faults.crashAfter({ command: 'DeleteReplicationGroup' });
+    fake().faults.crashAfter({ command: 'DeleteReplicationGroup' });
     await expectCrash(redisStep.destroy((await run(d)).destroy()));
-    expect(fake.elasticache.replicationGroups.get('demo-redis')!.state).toBe('deleting');
-    fake.resetCalls();
+    expect(fake().elasticache.replicationGroups.get('demo-redis')!.state).toBe('deleting');
+    fake().resetCalls();
 
     // WHEN a fresh run destroys again
     await redisStep.destroy((await run(d)).destroy());
 
     // THEN it does not ask to delete the group again, waits it out, and finishes the rest
-    expect(commands()).toEqual(['DeleteCacheSubnetGroup', 'DeleteParameter']);
+    expect(mutatingCommands(fake())).toEqual(['DeleteCacheSubnetGroup', 'DeleteParameter']);
     expect(liveGroups()).toEqual([]);
-    expect(fake.elasticache.snapshots.size).toBe(1);
+    expect(fake().elasticache.snapshots.size).toBe(1);
   });
 
   it('retries the subnet group while AWS still says a group uses it', async () => {
     // GIVEN a deployment whose subnet group AWS reports in use for two more tries
     const d = await deployment();
     await redisStep.ensure((await run(d)).step);
-    fake.faults.failNext({
+    fake().faults.failNext({
       command: 'DeleteCacheSubnetGroup',
       error: { name: 'CacheSubnetGroupInUse', message: 'Cache subnet group demo-redis is currently in use' },
       times: 2,
@@ -853,9 +798,9 @@ describe('redis destroy', () => {
     await redisStep.destroy((await run(d)).destroy());
 
     // THEN the delete is retried until the subnet group is gone
-    expect(fake.elasticache.subnetGroups.size).toBe(0);
+    expect(fake().elasticache.subnetGroups.size).toBe(0);
     expect(
-      fake
+      fake()
         .calls()
         .filter((c) => c.command === 'DeleteCacheSubnetGroup' && c.error === 'CacheSubnetGroupInUse'),
     ).toHaveLength(2);
@@ -864,27 +809,27 @@ describe('redis destroy', () => {
   it('deletes what a crashed run made before recording it, found by its tags', async () => {
     // GIVEN a run that died right after CreateReplicationGroup, so state never saw the group
     const d = await deployment();
-    fake.faults.crashAfter({ command: 'CreateReplicationGroup' });
+    fake().faults.crashAfter({ command: 'CreateReplicationGroup' });
     await expectCrash(redisStep.ensure((await run(d)).step));
-    fake.faults.clear();
+    fake().faults.clear();
 
     // WHEN the deployment is destroyed instead of resumed
     await redisStep.destroy((await run(d)).destroy());
 
     // THEN the still-creating group is waited for, deleted, and nothing tagged is left
-    expect(inputsOf('DeleteReplicationGroup')).toEqual([
+    expect(inputsOf(fake(), 'DeleteReplicationGroup')).toEqual([
       { ReplicationGroupId: 'demo-redis', RetainPrimaryCluster: false },
     ]);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().taggedResources('demo')).toEqual([]);
   });
 
   it('deletes a failed group without a final snapshot: it holds no data', async () => {
     // GIVEN a group that ended in create-failed, and a config that asks for final snapshots
     const d = await deployment(config({ finalSnapshot: true }));
-    fake.faults.crashAfter({
+    fake().faults.crashAfter({
       command: 'CreateReplicationGroup',
       onCrash: () => {
-        fake.elasticache.replicationGroups.get('demo-redis')!.transition = {
+        fake().elasticache.replicationGroups.get('demo-redis')!.transition = {
           to: 'create-failed',
           pollsLeft: 1,
         };
@@ -896,10 +841,10 @@ describe('redis destroy', () => {
     await redisStep.destroy((await run(d)).destroy());
 
     // THEN the group is deleted without a snapshot
-    expect(inputsOf('DeleteReplicationGroup')).toEqual([
+    expect(inputsOf(fake(), 'DeleteReplicationGroup')).toEqual([
       { ReplicationGroupId: 'demo-redis', RetainPrimaryCluster: false },
     ]);
-    expect(fake.elasticache.snapshots.size).toBe(0);
-    expect(fake.taggedResources('demo')).toEqual([]);
+    expect(fake().elasticache.snapshots.size).toBe(0);
+    expect(fake().taggedResources('demo')).toEqual([]);
   });
 });

@@ -1,57 +1,40 @@
-import path from 'node:path';
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
 } from '@aws-sdk/client-ec2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { deploymentTags } from '../../src/aws/tags.js';
-import { configSchema } from '../../src/config/schema.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
-import { makeDestroyContext, makePlanContext, makeStepContext } from '../../src/engine/context.js';
-import type { EngineEnv } from '../../src/engine/context.js';
 import { ConflictError, ProvisioningError, WaitTimeoutError } from '../../src/engine/errors.js';
-import { EventBus } from '../../src/engine/events.js';
 import type { Timing } from '../../src/engine/step.js';
-import { StateStore } from '../../src/state/index.js';
 import { securityStep } from '../../src/steps/security/index.js';
-import { FakeAws } from '../support/fake-aws/index.js';
 import type { SecurityGroupRuleRecord } from '../support/fake-aws/index.js';
-import { RecordingReporter } from '../support/recording-reporter.js';
-import { useTempDirs } from '../state/temp-dir.js';
+import {
+  baseConfig,
+  FAST_TIMING,
+  mutatingCommands,
+  openTestState,
+  stepRun,
+  useFakeAws,
+  useStatePaths,
+} from '../support/step-harness.js';
 
 // A fresh fake AWS per test: every test starts from an empty account.
-let fake: FakeAws;
-beforeEach(() => {
-  fake = new FakeAws().install();
-});
-afterEach(() => fake.restore());
-const tempDir = useTempDirs();
+const fake = useFakeAws();
+const newStatePath = useStatePaths();
 
-const TIMING: Timing = {
-  minDelaySeconds: 0.001,
-  maxDelaySeconds: 0.005,
-  maxWaitScale: 0.0005,
-  heartbeatSeconds: 3600,
-};
+const TIMING: Timing = { ...FAST_TIMING, maxDelaySeconds: 0.005, maxWaitScale: 0.0005 };
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 const ROLES = ['sg/lb', 'sg/app', 'sg/builder', 'sg/db', 'sg/redis', 'sg/storage'];
 
 function config(
   overrides: { gitlab?: Partial<ConfigInput['gitlab']>; certificateArn?: string } = {},
 ): Config {
-  return configSchema.parse({
-    name: 'demo',
-    region: 'eu-west-1',
-    tags: { team: 'platform' },
-    network: {
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
-      privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
-    },
-    gitlab: { externalUrl: 'https://gitlab.example.com', ...overrides.gitlab },
+  return baseConfig({
+    gitlab: overrides.gitlab,
     ...(overrides.certificateArn ? { loadBalancer: { certificateArn: overrides.certificateArn } } : {}),
   });
 }
@@ -65,55 +48,33 @@ interface Deployment {
 
 /** A VPC in the fake and a state file on disk in which the network step is done. */
 async function deployment(cfg: Config = config()): Promise<Deployment> {
-  const aws = fake.clients();
+  const aws = fake().clients();
   const vpcId = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const statePath = await networkDoneState(vpcId);
-  fake.resetCalls();
+  fake().resetCalls();
   return { aws, cfg, vpcId, statePath };
 }
 
 async function networkDoneState(vpcId: string): Promise<string> {
-  const statePath = path.join(await tempDir(), 'demo.state.json');
-  const store = await openState(statePath);
+  const statePath = await newStatePath();
+  const store = await openTestState(statePath);
   await store.update((draft) => {
     draft.steps.network = { status: 'done', resources: {}, outputs: { vpcId, vpcCidr: '10.0.0.0/16' } };
   });
   return statePath;
 }
 
-function openState(statePath: string): Promise<StateStore> {
-  return StateStore.open(statePath, { deployment: 'demo', region: 'eu-west-1', toolVersion: '0.0.0-test' });
-}
-
 /** Fresh contexts over the state file on disk, as a new run of the tool would build them. */
-async function run(d: Deployment, cfg: Config = d.cfg) {
-  const store = await openState(d.statePath);
-  const bus = new EventBus();
-  const reporter = new RecordingReporter(bus);
-  const env: EngineEnv = {
-    config: cfg,
-    state: store,
-    bus,
-    signal: new AbortController().signal,
-    timing: TIMING,
-  };
-  return {
-    store,
-    reporter,
-    step: makeStepContext(env, d.aws, 'security'),
-    plan: makePlanContext(env, d.aws, 'security'),
-    offlinePlan: makePlanContext(env, null, 'security'),
-    destroy: (force = false) =>
-      makeDestroyContext(env, d.aws, 'security', { force, skipFinalSnapshots: false }),
-  };
+function run(d: Deployment, cfg: Config = d.cfg) {
+  return stepRun({ step: 'security', aws: d.aws, config: cfg, statePath: d.statePath, timing: TIMING });
 }
 
 function groupsOf(vpcId: string) {
-  return [...fake.ec2.securityGroups.values()].filter((g) => g.vpcId === vpcId && g.name !== 'default');
+  return [...fake().ec2.securityGroups.values()].filter((g) => g.vpcId === vpcId && g.name !== 'default');
 }
 
 function groupIdByName(name: string): string {
-  const group = [...fake.ec2.securityGroups.values()].find((g) => g.name === name);
+  const group = [...fake().ec2.securityGroups.values()].find((g) => g.name === name);
   if (!group) throw new Error(`no group ${name} in the fake`);
   return group.id;
 }
@@ -121,8 +82,8 @@ function groupIdByName(name: string): string {
 /** The live ingress of a group as `TCP <port> from <peer group name | cidr> (<description>)`. */
 function ingressOf(groupName: string): string[] {
   const id = groupIdByName(groupName);
-  const nameOf = (groupId: string) => fake.ec2.securityGroups.get(groupId)?.name ?? groupId;
-  return [...fake.ec2.securityGroupRules.values()]
+  const nameOf = (groupId: string) => fake().ec2.securityGroups.get(groupId)?.name ?? groupId;
+  return [...fake().ec2.securityGroupRules.values()]
     .filter((r) => r.groupId === id && !r.isEgress)
     .map(
       (r) =>
@@ -133,11 +94,7 @@ function ingressOf(groupName: string): string[] {
 
 function egressOf(groupName: string): SecurityGroupRuleRecord[] {
   const id = groupIdByName(groupName);
-  return [...fake.ec2.securityGroupRules.values()].filter((r) => r.groupId === id && r.isEgress);
-}
-
-function commands(): string[] {
-  return fake.mutatingCalls().map((c) => c.command);
+  return [...fake().ec2.securityGroupRules.values()].filter((r) => r.groupId === id && r.isEgress);
 }
 
 describe('security ensure', () => {
@@ -150,7 +107,9 @@ describe('security ensure', () => {
     const result = await securityStep.ensure(step);
 
     // THEN six groups are created in the VPC, named after the deployment, described and tagged in the call
-    const creates = fake.calls().filter((c) => c.command === 'CreateSecurityGroup');
+    const creates = fake()
+      .calls()
+      .filter((c) => c.command === 'CreateSecurityGroup');
     expect(creates.map((c) => c.input)).toEqual(
       ROLES.map((role) => ({
         GroupName: `demo-${role.replace('/', '-')}`,
@@ -164,7 +123,7 @@ describe('security ensure', () => {
     expect(creates[1]!.input.Description).toBe(
       'gitlab-ha demo: GitLab application nodes, reachable only through the load balancer',
     );
-    expect(fake.ec2.securityGroup(groupIdByName('demo-sg-db')).tags).toMatchObject({
+    expect(fake().ec2.securityGroup(groupIdByName('demo-sg-db')).tags).toMatchObject({
       team: 'platform',
       Name: 'demo-sg-db',
       'gitlab-ha:deployment': 'demo',
@@ -198,14 +157,16 @@ describe('security ensure', () => {
     ]);
 
     // AND the rules of a group come in one tagged authorize call per group that has rules
-    const authorizes = fake.calls().filter((c) => c.command === 'AuthorizeSecurityGroupIngress');
+    const authorizes = fake()
+      .calls()
+      .filter((c) => c.command === 'AuthorizeSecurityGroupIngress');
     expect(authorizes.map((c) => c.input.GroupId)).toEqual(
       ['demo-sg-lb', 'demo-sg-app', 'demo-sg-db', 'demo-sg-redis', 'demo-sg-storage'].map(groupIdByName),
     );
     expect(authorizes[0]!.input.TagSpecifications).toEqual([
       { ResourceType: 'security-group-rule', Tags: deploymentTags(d.cfg, 'security', 'sg/lb/ingress') },
     ]);
-    const appRule = [...fake.ec2.securityGroupRules.values()].find(
+    const appRule = [...fake().ec2.securityGroupRules.values()].find(
       (r) => r.groupId === groupIdByName('demo-sg-app') && !r.isEgress,
     )!;
     expect(appRule.tags['gitlab-ha:resource']).toBe('security/sg/app/ingress');
@@ -251,13 +212,13 @@ describe('security ensure', () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     const first = await securityStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN a new run ensures it again
     const second = await securityStep.ensure((await run(d)).step);
 
     // THEN nothing is changed and the outputs are the same
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
   });
 
@@ -266,14 +227,14 @@ describe('security ensure', () => {
     const d = await deployment();
     const first = await securityStep.ensure((await run(d)).step);
     const lost = { ...d, statePath: await networkDoneState(d.vpcId) };
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured with the new state
     const { step, store, reporter } = await run(lost);
     const second = await securityStep.ensure(step);
 
     // THEN every group is found by its tags and recorded again, nothing is created
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
     expect(reporter.withCode('resource.adopt').map((e) => e.data?.role)).toEqual(ROLES);
     expect(Object.values(store.snapshot.steps.security!.resources).map((r) => r.origin)).toEqual(
@@ -355,9 +316,9 @@ describe('security ensure', () => {
     const d = await deployment();
     await securityStep.ensure((await run(d)).step);
     const oldId = groupIdByName('demo-sg-redis');
-    for (const rule of [...fake.ec2.securityGroupRules.values()])
-      if (rule.groupId === oldId) fake.ec2.securityGroupRules.delete(rule.id);
-    fake.ec2.securityGroups.delete(oldId);
+    for (const rule of [...fake().ec2.securityGroupRules.values()])
+      if (rule.groupId === oldId) fake().ec2.securityGroupRules.delete(rule.id);
+    fake().ec2.securityGroups.delete(oldId);
 
     // WHEN the deployment is inspected
     const status = await securityStep.inspect((await run(d)).step);
@@ -372,14 +333,14 @@ describe('security ensure', () => {
     });
 
     // WHEN the step is ensured again
-    fake.resetCalls();
+    fake().resetCalls();
     const { step, reporter } = await run(d);
     const result = await securityStep.ensure(step);
 
     // THEN a new redis group is created with its two rules, and the drift was reported
     const newId = groupIdByName('demo-sg-redis');
     expect(newId).not.toBe(oldId);
-    expect(commands()).toEqual(['CreateSecurityGroup', 'AuthorizeSecurityGroupIngress']);
+    expect(mutatingCommands(fake())).toEqual(['CreateSecurityGroup', 'AuthorizeSecurityGroupIngress']);
     expect(ingressOf('demo-sg-redis')).toHaveLength(2);
     expect(reporter.withCode('resource.drift').map((e) => e.message)).toEqual([
       `security group sg/redis ${oldId} is gone; it will be found by tags or created again`,
@@ -394,10 +355,10 @@ describe('security drift', () => {
     const d = await deployment();
     await securityStep.ensure((await run(d)).step);
     const dbId = groupIdByName('demo-sg-db');
-    const removed = [...fake.ec2.securityGroupRules.values()].find(
+    const removed = [...fake().ec2.securityGroupRules.values()].find(
       (r) => r.groupId === dbId && r.referencedGroupId === groupIdByName('demo-sg-app'),
     )!;
-    fake.ec2.securityGroupRules.delete(removed.id);
+    fake().ec2.securityGroupRules.delete(removed.id);
 
     // WHEN the deployment is inspected
     const before = await securityStep.inspect((await run(d)).step);
@@ -432,11 +393,11 @@ describe('security drift', () => {
     ]);
 
     // WHEN the step is ensured
-    fake.resetCalls();
+    fake().resetCalls();
     await securityStep.ensure((await run(d)).step);
 
     // THEN exactly that rule is authorized again, and inspect finds nothing wrong
-    const calls = fake.mutatingCalls();
+    const calls = fake().mutatingCalls();
     expect(calls.map((c) => [c.command, c.input.GroupId])).toEqual([['AuthorizeSecurityGroupIngress', dbId]]);
     expect(calls[0]!.input.IpPermissions).toEqual([
       {
@@ -487,15 +448,17 @@ describe('security drift', () => {
     ]);
 
     // WHEN the step is ensured
-    fake.resetCalls();
+    fake().resetCalls();
     const { step, reporter } = await run(d);
     await securityStep.ensure(step);
 
     // THEN exactly that rule is revoked, by id, with an event saying what and why
-    expect(fake.mutatingCalls().map((c) => [c.command, c.input])).toEqual([
-      ['RevokeSecurityGroupIngress', { GroupId: dbId, SecurityGroupRuleIds: [extraId] }],
-    ]);
-    expect(fake.ec2.securityGroupRules.has(extraId)).toBe(false);
+    expect(
+      fake()
+        .mutatingCalls()
+        .map((c) => [c.command, c.input]),
+    ).toEqual([['RevokeSecurityGroupIngress', { GroupId: dbId, SecurityGroupRuleIds: [extraId] }]]);
+    expect(fake().ec2.securityGroupRules.has(extraId)).toBe(false);
     expect(ingressOf('demo-sg-db')).toHaveLength(2);
     expect(reporter.withCode('resource.update').map((e) => e.message)).toEqual([
       `revoked TCP 3306 from 0.0.0.0/0 (${extraId}) of ${dbId}: it is not among the rules gitlab-ha manages for this group and config`,
@@ -506,13 +469,13 @@ describe('security drift', () => {
     // GIVEN a deployment ensured with a certificate
     const d = await deployment(config({ certificateArn: CERT }));
     await securityStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is ensured with a config without one
     await securityStep.ensure((await run(d, config())).step);
 
     // THEN the HTTPS rule alone is revoked
-    expect(commands()).toEqual(['RevokeSecurityGroupIngress']);
+    expect(mutatingCommands(fake())).toEqual(['RevokeSecurityGroupIngress']);
     expect(ingressOf('demo-sg-lb')).toEqual([
       'TCP 22 from 0.0.0.0/0 (Git over SSH from anywhere)',
       'TCP 80 from 0.0.0.0/0 (HTTP from anywhere)',
@@ -548,7 +511,7 @@ describe('security plan', () => {
   it('plans creates without calling AWS while the network is not deployed', async () => {
     // GIVEN AWS access but a state in which the network step has not completed
     const d = await deployment();
-    const early = { ...d, statePath: path.join(await tempDir(), 'demo.state.json') };
+    const early = { ...d, statePath: await newStatePath() };
 
     // WHEN planned
     const plan = await securityStep.plan((await run(early)).plan);
@@ -559,7 +522,7 @@ describe('security plan', () => {
     expect(
       plan.resources.every((r) => r.action === 'create' && r.reason === 'the network is not deployed yet'),
     ).toBe(true);
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('plans live: creates before the first run, nothing after it', async () => {
@@ -569,7 +532,7 @@ describe('security plan', () => {
     // WHEN planned live before and after ensure
     const before = await securityStep.plan((await run(d)).plan);
     await securityStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
     const after = await securityStep.plan((await run(d)).plan);
 
     // THEN the first plan creates every group and rule, the second is a noop listing only the groups
@@ -578,7 +541,7 @@ describe('security plan', () => {
     expect(after).toMatchObject({ action: 'noop', live: true });
     expect(after.resources.map((r) => [r.role, r.action])).toEqual(ROLES.map((role) => [role, 'noop']));
     // AND planning changed nothing
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 });
 
@@ -587,30 +550,30 @@ describe('security destroy', () => {
     // GIVEN a deployment ensured once
     const d = await deployment();
     await securityStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN it is destroyed
     const { destroy, store, reporter } = await run(d);
     await securityStep.destroy(destroy());
 
     // THEN the rules referencing other groups (app, db, redis, storage) are revoked before any delete
-    const calls = commands();
+    const calls = mutatingCommands(fake());
     const firstDelete = calls.indexOf('DeleteSecurityGroup');
     expect(calls.slice(0, firstDelete)).toEqual(Array(4).fill('RevokeSecurityGroupIngress'));
     expect(calls.slice(firstDelete)).toEqual(Array(6).fill('DeleteSecurityGroup'));
     // AND every group is gone from AWS and from state
     expect(groupsOf(d.vpcId)).toEqual([]);
     expect(
-      [...fake.ec2.securityGroupRules.values()].filter((r) => !fake.ec2.securityGroups.has(r.groupId)),
+      [...fake().ec2.securityGroupRules.values()].filter((r) => !fake().ec2.securityGroups.has(r.groupId)),
     ).toEqual([]);
     expect(store.snapshot.steps.security?.resources ?? {}).toEqual({});
     expect(reporter.withCode('resource.delete')).toHaveLength(6);
 
     // WHEN it is destroyed again
-    fake.resetCalls();
+    fake().resetCalls();
     await securityStep.destroy((await run(d)).destroy());
     // THEN nothing is called that changes anything
-    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake().mutatingCalls()).toEqual([]);
   });
 
   it('deletes groups found only by their tags after a crash before they were recorded', async () => {
@@ -656,7 +619,7 @@ describe('security destroy', () => {
     // GIVEN a deployment ensured once whose app group is still used by a lingering interface for two tries
     const d = await deployment();
     await securityStep.ensure((await run(d)).step);
-    fake.faults.failNext({
+    fake().faults.failNext({
       command: 'DeleteSecurityGroup',
       error: { name: 'DependencyViolation', message: 'resource has a dependent object' },
       times: 2,
@@ -668,7 +631,9 @@ describe('security destroy', () => {
     // THEN the deletes are retried until every group is gone
     expect(groupsOf(d.vpcId)).toEqual([]);
     expect(
-      fake.calls().filter((c) => c.command === 'DeleteSecurityGroup' && c.error === 'DependencyViolation'),
+      fake()
+        .calls()
+        .filter((c) => c.command === 'DeleteSecurityGroup' && c.error === 'DependencyViolation'),
     ).toHaveLength(2);
   });
 
@@ -680,7 +645,7 @@ describe('security destroy', () => {
       new CreateSubnetCommand({ VpcId: d.vpcId, CidrBlock: '10.0.10.0/24', AvailabilityZone: 'eu-west-1a' }),
     );
     const dbId = groupIdByName('demo-sg-db');
-    fake.ec2.addNetworkInterface({
+    fake().ec2.addNetworkInterface({
       subnetId: subnet.Subnet!.SubnetId!,
       groupIds: [dbId],
       description: 'RDS',
@@ -709,7 +674,7 @@ describe('security crash and resume', () => {
     async (command, nth) => {
       // GIVEN a run that dies right after that call took effect
       const d = await deployment();
-      fake.faults.crashAfter({ command, nth });
+      fake().faults.crashAfter({ command, nth });
       // (awsCall wraps the crash like any failed call: the SDK gives every error it passes on $metadata.)
       await expect(securityStep.ensure((await run(d)).step)).rejects.toThrow(
         `simulated crash after ec2 ${command}`,
@@ -725,7 +690,7 @@ describe('security crash and resume', () => {
           .sort(),
       ).toEqual(ROLES.map((r) => `demo-${r.replace('/', '-')}`).sort());
       const ours = new Set(groupsOf(d.vpcId).map((g) => g.id));
-      const ingress = [...fake.ec2.securityGroupRules.values()].filter(
+      const ingress = [...fake().ec2.securityGroupRules.values()].filter(
         (r) => ours.has(r.groupId) && !r.isEgress,
       );
       expect(ingress).toHaveLength(12);
@@ -736,9 +701,9 @@ describe('security crash and resume', () => {
           .sort(),
       );
       // AND a further run has nothing to do
-      fake.resetCalls();
+      fake().resetCalls();
       await securityStep.ensure((await run(d)).step);
-      expect(fake.mutatingCalls()).toEqual([]);
+      expect(fake().mutatingCalls()).toEqual([]);
     },
   );
 });

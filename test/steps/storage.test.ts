@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
@@ -8,62 +7,46 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateInstanceProfileCommand } from '@aws-sdk/client-iam';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { deploymentTags } from '../../src/aws/tags.js';
 import { UBUNTU_AMI_PARAMETER } from '../../src/aws/ubuntu-ami.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { Config } from '../../src/config/schema.js';
-import { makeDestroyContext, makePlanContext, makeStepContext } from '../../src/engine/context.js';
-import type { EngineEnv } from '../../src/engine/context.js';
 import {
   ConflictError,
   InvalidInputError,
   ProvisioningError,
   WaitTimeoutError,
 } from '../../src/engine/errors.js';
-import { EventBus } from '../../src/engine/events.js';
 import type { Timing } from '../../src/engine/step.js';
 import { decodeUserData } from '../../src/gitlab/cloud-config.js';
 import { renderStorageCloudInit, storageNodeInput } from '../../src/gitlab/storage-node.js';
-import { StateStore } from '../../src/state/index.js';
 import { storageStep } from '../../src/steps/storage/index.js';
-import { FAKE_UBUNTU_AMI, FakeAws, UBUNTU_PARAMETER } from '../support/fake-aws/index.js';
+import { FAKE_UBUNTU_AMI, UBUNTU_PARAMETER } from '../support/fake-aws/index.js';
 import type { InstanceRecord, VolumeRecord } from '../support/fake-aws/index.js';
 import { CANONICAL_OWNER_ID } from '../support/fake-aws/services/ec2/index.js';
-import { RecordingReporter } from '../support/recording-reporter.js';
-import { useTempDirs } from '../state/temp-dir.js';
+import {
+  baseConfig,
+  FAST_TIMING,
+  firstAttemptInputsOf,
+  mutatingCommands,
+  openTestState,
+  rejection,
+  stepRun,
+  useFakeAws,
+  useStatePaths,
+} from '../support/step-harness.js';
 
-let fake: FakeAws;
-beforeEach(() => {
-  fake = new FakeAws().install();
-});
-afterEach(() => fake.restore());
-const tempDir = useTempDirs();
+const fake = useFakeAws();
+const newStatePath = useStatePaths();
 
-const TIMING: Timing = {
-  minDelaySeconds: 0.001,
-  maxDelaySeconds: 0.002,
-  maxWaitScale: 1,
-  heartbeatSeconds: 3600,
-};
 /** Every bound shrunk a thousandfold: the 20-minute bootstrap wait lasts 1.2 s. */
-const SHORT_BOUNDS: Timing = { ...TIMING, maxWaitScale: 0.001 };
+const SHORT_BOUNDS: Timing = { ...FAST_TIMING, maxWaitScale: 0.001 };
 const PROFILE_ARN = 'arn:aws:iam::123456789012:instance-profile/demo-gitlab-node';
 
 function config(storage: Record<string, unknown> = {}): Config {
-  return configSchema.parse({
-    name: 'demo',
-    region: 'eu-west-1',
-    tags: { team: 'platform' },
-    network: {
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
-      privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
-    },
-    storage,
-    gitlab: { externalUrl: 'https://gitlab.example.com' },
-  });
+  return baseConfig({ storage });
 }
 
 interface Deployment {
@@ -76,7 +59,7 @@ interface Deployment {
 
 /** The network, security and identity steps done: a VPC with private subnets, the storage group, a profile. */
 async function deployment(cfg: Config = config()): Promise<Deployment> {
-  const aws = fake.clients();
+  const aws = fake().clients();
   const vpcId = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const subnet = async (cidr: string, zone: string) =>
     (await aws.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: zone })))
@@ -91,13 +74,13 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
     )
   ).GroupId!;
   // The identity step's instance profile (already visible to EC2 unless a test says otherwise).
-  fake.latency.instanceProfileUsable = 0;
+  fake().latency.instanceProfileUsable = 0;
   const profile = (
     await aws.iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'demo-gitlab-node' }))
   ).InstanceProfile!;
   expect(profile.Arn).toBe(PROFILE_ARN);
-  const statePath = path.join(await tempDir(), 'demo.state.json');
-  const store = await openState(statePath);
+  const statePath = await newStatePath();
+  const store = await openTestState(statePath);
   await store.update((draft) => {
     draft.steps.network = {
       status: 'done',
@@ -126,68 +109,31 @@ async function deployment(cfg: Config = config()): Promise<Deployment> {
       },
     };
   });
-  fake.resetCalls();
+  fake().resetCalls();
   return { aws, cfg, statePath, privateSubnetIds, storageGroupId };
 }
 
-function openState(statePath: string): Promise<StateStore> {
-  return StateStore.open(statePath, { deployment: 'demo', region: 'eu-west-1', toolVersion: '0.0.0-test' });
-}
-
 /** Fresh contexts over the state file on disk, as a new run of the tool would build them. */
-async function run(d: Deployment, options: { cfg?: Config; timing?: Timing } = {}) {
-  const store = await openState(d.statePath);
-  const bus = new EventBus();
-  const reporter = new RecordingReporter(bus);
-  const env: EngineEnv = {
+function run(d: Deployment, options: { cfg?: Config; timing?: Timing } = {}) {
+  return stepRun({
+    step: 'storage',
+    aws: d.aws,
     config: options.cfg ?? d.cfg,
-    state: store,
-    bus,
-    signal: new AbortController().signal,
-    timing: options.timing ?? TIMING,
-  };
-  return {
-    store,
-    reporter,
-    step: makeStepContext(env, d.aws, 'storage'),
-    plan: makePlanContext(env, d.aws, 'storage'),
-    offlinePlan: makePlanContext(env, null, 'storage'),
-    destroy: (options: { force?: boolean; skipFinalSnapshots?: boolean } = {}) =>
-      makeDestroyContext(env, d.aws, 'storage', {
-        force: options.force ?? false,
-        skipFinalSnapshots: options.skipFinalSnapshots ?? false,
-      }),
-  };
+    statePath: d.statePath,
+    timing: options.timing,
+  });
 }
 
 function liveInstances(): InstanceRecord[] {
-  return [...fake.ec2.instances.values()].filter(
+  return [...fake().ec2.instances.values()].filter(
     (i) => i.state !== 'terminated' && i.state !== 'shutting-down',
   );
 }
 
 function dataVolumes(): VolumeRecord[] {
-  return [...fake.ec2.volumes.values()].filter((v) => v.tags['gitlab-ha:resource'] === 'storage/data-volume');
-}
-
-function inputsOf(command: string) {
-  return fake
-    .calls()
-    .filter((c) => c.command === command && c.attempt === 1)
-    .map((c) => c.input);
-}
-
-function mutatingCommands(): string[] {
-  return fake.mutatingCalls().map((c) => c.command);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
+  return [...fake().ec2.volumes.values()].filter(
+    (v) => v.tags['gitlab-ha:resource'] === 'storage/data-volume',
+  );
 }
 
 describe('storage ensure', () => {
@@ -200,19 +146,19 @@ describe('storage ensure', () => {
     const result = await storageStep.ensure(step);
 
     // THEN it makes the two secrets, the volume, the node and the attachment, in that order
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'PutParameter',
       'PutParameter',
       'CreateVolume',
       'RunInstances',
       'AttachVolume',
     ]);
-    expect(inputsOf('PutParameter').map((i) => [i.Name, i.Type, i.Overwrite])).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'PutParameter').map((i) => [i.Name, i.Type, i.Overwrite])).toEqual([
       ['/gitlab-ha/demo/gitaly-token', 'SecureString', false],
       ['/gitlab-ha/demo/gitlab-shell-secret', 'SecureString', false],
     ]);
     // AND the volume is encrypted, in the first private subnet's zone, sized by the config, tagged, idempotent
-    expect(inputsOf('CreateVolume')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'CreateVolume')).toEqual([
       {
         AvailabilityZone: 'eu-west-1a',
         Size: 100,
@@ -227,7 +173,7 @@ describe('storage ensure', () => {
     const volumeId = dataVolumes()[0]!.id;
     // AND the node: Ubuntu from Canonical's parameter, first private subnet, storage group, profile,
     // IMDSv2 required with hop limit 1, an encrypted gp3 root volume, user data, a token tied to the volume
-    expect(inputsOf('RunInstances')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'RunInstances')).toEqual([
       {
         ImageId: FAKE_UBUNTU_AMI,
         InstanceType: 'm6i.large',
@@ -261,13 +207,13 @@ describe('storage ensure', () => {
       },
     ]);
     const node = liveInstances()[0]!;
-    expect(inputsOf('AttachVolume')).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'AttachVolume')).toEqual([
       { VolumeId: volumeId, InstanceId: node.id, Device: '/dev/sdf' },
     ]);
     // AND the node runs, attached, bootstrapped; the outputs say where NFS and Gitaly are
     expect(node.state).toBe('running');
     expect(node.tags['gitlab-ha:bootstrap']).toBe('ready');
-    expect(fake.ec2.volume(volumeId)).toMatchObject({
+    expect(fake().ec2.volume(volumeId)).toMatchObject({
       state: 'in-use',
       encrypted: true,
       attachment: { instanceId: node.id },
@@ -313,7 +259,7 @@ describe('storage ensure', () => {
     expect(document).toBe(renderStorageCloudInit(storageNodeInput(d.cfg, volumeId)));
     // AND neither secret value appears in it
     const secrets = ['/gitlab-ha/demo/gitaly-token', '/gitlab-ha/demo/gitlab-shell-secret'].map(
-      (name) => fake.ssm.parameters.get(name)!.value,
+      (name) => fake().ssm.parameters.get(name)!.value,
     );
     expect(secrets.map((s) => s.length)).toEqual([40, 64]);
     for (const secret of secrets) expect(document).not.toContain(secret);
@@ -324,20 +270,20 @@ describe('storage ensure', () => {
     // GIVEN a deployed storage node
     const d = await deployment();
     const first = await storageStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured again in a new run
     const second = await storageStep.ensure((await run(d)).step);
 
     // THEN nothing is changed and the outputs are the same
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
     expect(second.outputs).toEqual(first.outputs);
   });
 
   it('reports a failed first boot with the log tail the node wrote to SSM, and leaves the node', async () => {
     // GIVEN a node whose bootstrap fails installing GitLab
-    fake.ec2.bootOutcome = () => 'failed';
-    fake.ec2.bootFailureLog = () =>
+    fake().ec2.bootOutcome = () => 'failed';
+    fake().ec2.bootFailureLog = () =>
       'E: Unable to locate package gitlab-ee\n[gitlab-ha] bootstrap failed at line 230 (exit 100)';
     const d = await deployment();
 
@@ -358,14 +304,14 @@ describe('storage ensure', () => {
     expect(hint).toContain('run gitlab-ha apply again');
     // AND the node is left running for inspection
     expect(node.state).toBe('running');
-    expect(mutatingCommands()).not.toContain('TerminateInstances');
+    expect(mutatingCommands(fake())).not.toContain('TerminateInstances');
   });
 
   it("falls back to the node's console output when it could not write its log to SSM", async () => {
     // GIVEN a failing node whose SSM write did not happen
-    fake.ec2.onBootFailure = undefined;
-    fake.ec2.bootOutcome = () => 'failed';
-    fake.ec2.bootFailureLog = () => 'node-aws.py put-log: NoCredentialsError: Unable to locate credentials';
+    fake().ec2.onBootFailure = undefined;
+    fake().ec2.bootOutcome = () => 'failed';
+    fake().ec2.bootFailureLog = () => 'node-aws.py put-log: NoCredentialsError: Unable to locate credentials';
     const d = await deployment();
 
     // WHEN the step is ensured
@@ -377,13 +323,17 @@ describe('storage ensure', () => {
     expect(error.message).toContain(
       '  | node-aws.py put-log: NoCredentialsError: Unable to locate credentials',
     );
-    expect(fake.calls().map((c) => c.command)).toContain('GetConsoleOutput');
+    expect(
+      fake()
+        .calls()
+        .map((c) => c.command),
+    ).toContain('GetConsoleOutput');
   });
 
   it('gives up on a node that never signals after a bounded wait, saying what to look at', async () => {
     // GIVEN a node that hangs at boot, its console showing where, and bounds a thousand times shorter
-    fake.ec2.bootOutcome = (instance) => {
-      fake.ec2.setConsoleOutput(instance.id, '[gitlab-ha] running gitlab-ctl reconfigure\n');
+    fake().ec2.bootOutcome = (instance) => {
+      fake().ec2.setConsoleOutput(instance.id, '[gitlab-ha] running gitlab-ctl reconfigure\n');
       return 'never';
     };
     const d = await deployment();
@@ -412,18 +362,18 @@ describe('storage ensure', () => {
     // GIVEN an instance profile made a moment ago, which EC2 refuses twice (IAM eventual consistency)
     const d = await deployment();
     let checks = 0;
-    const iamSays = fake.ec2.isInstanceProfileUsable!;
-    fake.ec2.isInstanceProfileUsable = (nameOrArn) => ++checks > 2 && iamSays(nameOrArn);
+    const iamSays = fake().ec2.isInstanceProfileUsable!;
+    fake().ec2.isInstanceProfileUsable = (nameOrArn) => ++checks > 2 && iamSays(nameOrArn);
 
     // WHEN the step is ensured
     await storageStep.ensure((await run(d)).step);
 
     // THEN RunInstances was sent three times with one token, and one node runs
-    const tokens = inputsOf('RunInstances').map((i) => i.ClientToken);
+    const tokens = firstAttemptInputsOf(fake(), 'RunInstances').map((i) => i.ClientToken);
     expect(tokens).toHaveLength(3);
     expect(new Set(tokens).size).toBe(1);
     expect(
-      fake
+      fake()
         .calls()
         .filter((c) => c.command === 'RunInstances')
         .map((c) => c.error),
@@ -443,7 +393,7 @@ describe('storage base image', () => {
 
     // THEN the parameter was read and its image launched
     expect(UBUNTU_AMI_PARAMETER).toBe(UBUNTU_PARAMETER);
-    expect(inputsOf('GetParameter').map((i) => i.Name)).toContain(UBUNTU_AMI_PARAMETER);
+    expect(firstAttemptInputsOf(fake(), 'GetParameter').map((i) => i.Name)).toContain(UBUNTU_AMI_PARAMETER);
     expect(liveInstances()[0]!.imageId).toBe(FAKE_UBUNTU_AMI);
     expect(reporter.withCode('note').map((e) => e.message)).toContain(
       `storage node image: ${FAKE_UBUNTU_AMI} (ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260101) from Canonical's SSM parameter`,
@@ -452,21 +402,21 @@ describe('storage base image', () => {
 
   it("falls back to Canonical's newest noble amd64 image where the parameter is missing", async () => {
     // GIVEN no parameter, and a newer amd64 image beside an even newer arm64 one and someone else's
-    fake.ssm.publicParameters.delete(UBUNTU_PARAMETER);
-    const newer = fake.ec2.addImage({
+    fake().ssm.publicParameters.delete(UBUNTU_PARAMETER);
+    const newer = fake().ec2.addImage({
       name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260301',
       ownerId: CANONICAL_OWNER_ID,
       isPublic: true,
       creationDate: '2026-03-01T00:00:00.000Z',
     });
-    fake.ec2.addImage({
+    fake().ec2.addImage({
       name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20260401',
       ownerId: CANONICAL_OWNER_ID,
       isPublic: true,
       architecture: 'arm64',
       creationDate: '2026-04-01T00:00:00.000Z',
     });
-    fake.ec2.addImage({
+    fake().ec2.addImage({
       name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260501',
       ownerId: '111111111111',
       isPublic: true,
@@ -478,7 +428,7 @@ describe('storage base image', () => {
     await storageStep.ensure((await run(d)).step);
 
     // THEN Canonical's images were searched and the newest amd64 one launched
-    expect(inputsOf('DescribeImages')).toContainEqual(
+    expect(firstAttemptInputsOf(fake(), 'DescribeImages')).toContainEqual(
       expect.objectContaining({ Owners: [CANONICAL_OWNER_ID] }),
     );
     expect(liveInstances()[0]!.imageId).toBe(newer.id);
@@ -486,7 +436,7 @@ describe('storage base image', () => {
 
   it('uses the AMI from storage.baseAmi without looking Ubuntu up', async () => {
     // GIVEN a golden image of the account named in the config
-    const golden = fake.ec2.addImage({ id: 'ami-0fedcba9876543210', name: 'hardened-ubuntu-24.04' });
+    const golden = fake().ec2.addImage({ id: 'ami-0fedcba9876543210', name: 'hardened-ubuntu-24.04' });
     const d = await deployment(config({ baseAmi: golden.id }));
 
     // WHEN the step is ensured
@@ -494,7 +444,9 @@ describe('storage base image', () => {
 
     // THEN that image is launched and Canonical's parameter is not read
     expect(liveInstances()[0]!.imageId).toBe(golden.id);
-    expect(inputsOf('GetParameter').map((i) => i.Name)).not.toContain(UBUNTU_AMI_PARAMETER);
+    expect(firstAttemptInputsOf(fake(), 'GetParameter').map((i) => i.Name)).not.toContain(
+      UBUNTU_AMI_PARAMETER,
+    );
   });
 
   it('refuses a storage.baseAmi that does not exist before creating anything', async () => {
@@ -512,7 +464,7 @@ describe('storage base image', () => {
         message: 'ami-0123456789abcdef0 does not exist in eu-west-1, or this account may not use it',
       },
     ]);
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 });
 
@@ -543,13 +495,13 @@ describe('storage adopt, drift and resume', () => {
 
   it('replaces a terminated node on the same data volume, with a fresh client token', async () => {
     // GIVEN a deployed node that someone terminated
-    fake.latency.instanceTerminate = 0;
+    fake().latency.instanceTerminate = 0;
     const d = await deployment();
     const first = await storageStep.ensure((await run(d)).step);
     await d.aws.ec2.send(
       new TerminateInstancesCommand({ InstanceIds: [first.outputs.instanceId as string] }),
     );
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured again
     const { step, reporter } = await run(d);
@@ -558,12 +510,12 @@ describe('storage adopt, drift and resume', () => {
     // THEN a new node runs on the same volume; the first token answered with the dead node, the next launched
     expect(second.outputs.instanceId).not.toBe(first.outputs.instanceId);
     expect(second.outputs.dataVolumeId).toBe(first.outputs.dataVolumeId);
-    expect(inputsOf('RunInstances').map((i) => i.ClientToken)).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'RunInstances').map((i) => i.ClientToken)).toEqual([
       `demo-storage-${first.outputs.dataVolumeId as string}`,
       `demo-storage-${first.outputs.dataVolumeId as string}-2`,
     ]);
     expect(liveInstances().map((i) => i.id)).toEqual([second.outputs.instanceId]);
-    expect(fake.ec2.volume(first.outputs.dataVolumeId as string).attachment?.instanceId).toBe(
+    expect(fake().ec2.volume(first.outputs.dataVolumeId as string).attachment?.instanceId).toBe(
       second.outputs.instanceId,
     );
     expect(reporter.withCode('resource.drift')[0]!.message).toContain('is gone');
@@ -571,18 +523,18 @@ describe('storage adopt, drift and resume', () => {
 
   it('starts a node that was stopped', async () => {
     // GIVEN a deployed node that someone stopped
-    fake.latency.instanceStop = 0;
+    fake().latency.instanceStop = 0;
     const d = await deployment();
     const first = await storageStep.ensure((await run(d)).step);
     await d.aws.ec2.send(new StopInstancesCommand({ InstanceIds: [first.outputs.instanceId as string] }));
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN the step is ensured again
     await storageStep.ensure((await run(d)).step);
 
     // THEN it was started, not replaced
-    expect(mutatingCommands()).toEqual(['StartInstances']);
-    expect(fake.ec2.instance(first.outputs.instanceId as string).state).toBe('running');
+    expect(mutatingCommands(fake())).toEqual(['StartInstances']);
+    expect(fake().ec2.instance(first.outputs.instanceId as string).state).toBe('running');
   });
 
   for (const [command, nth] of [
@@ -595,7 +547,7 @@ describe('storage adopt, drift and resume', () => {
     it(`resumes after a crash right after ${command} #${nth} without a duplicate volume or node`, async () => {
       // GIVEN a run that dies right after the call took effect
       const d = await deployment();
-      fake.faults.crashAfter({ command, nth });
+      fake().faults.crashAfter({ command, nth });
       await expect(storageStep.ensure((await run(d)).step)).rejects.toThrow(`simulated crash after`);
 
       // WHEN a new run resumes from the state file on disk
@@ -611,7 +563,7 @@ describe('storage adopt, drift and resume', () => {
       expect(result.outputs).toMatchObject({ instanceId: node.id, dataVolumeId: volume.id });
       expect(store.snapshot.steps.storage!.resources['storage-node']?.id).toBe(node.id);
       expect(store.snapshot.steps.storage!.resources['data-volume']?.id).toBe(volume.id);
-      expect(fake.ssm.parameters.size).toBe(2);
+      expect(fake().ssm.parameters.size).toBe(2);
     });
   }
 });
@@ -647,7 +599,7 @@ describe('storage inspect and plan', () => {
 
   it('reports drift: a stopped node, another instance type and GitLab version in the config', async () => {
     // GIVEN a deployed node, then stopped, and a config that now asks for more
-    fake.latency.instanceStop = 0;
+    fake().latency.instanceStop = 0;
     const d = await deployment();
     const result = await storageStep.ensure((await run(d)).step);
     await d.aws.ec2.send(new StopInstancesCommand({ InstanceIds: [result.outputs.instanceId as string] }));
@@ -716,14 +668,14 @@ describe('storage inspect and plan', () => {
         },
       ],
     });
-    expect(fake.calls()).toEqual([]);
+    expect(fake().calls()).toEqual([]);
   });
 
   it('plans no change for a deployed node', async () => {
     // GIVEN a deployed storage node
     const d = await deployment();
     await storageStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
 
     // WHEN a live plan is made
     const plan = await storageStep.plan((await run(d)).plan);
@@ -736,7 +688,7 @@ describe('storage inspect and plan', () => {
       ['data-volume', 'noop'],
       ['storage-node', 'noop'],
     ]);
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 });
 
@@ -745,7 +697,7 @@ describe('storage destroy', () => {
     // GIVEN a deployed storage node
     const d = await deployment();
     const result = await storageStep.ensure((await run(d)).step);
-    fake.resetCalls();
+    fake().resetCalls();
     const { destroy, reporter, store } = await run(d);
 
     // WHEN the step is destroyed
@@ -753,7 +705,7 @@ describe('storage destroy', () => {
 
     // THEN the node goes first, then the snapshot is taken, then the volume and the parameters go
     const volumeId = result.outputs.dataVolumeId as string;
-    expect(mutatingCommands()).toEqual([
+    expect(mutatingCommands(fake())).toEqual([
       'TerminateInstances',
       'DeleteParameter',
       'CreateSnapshot',
@@ -761,13 +713,13 @@ describe('storage destroy', () => {
       'DeleteParameter',
       'DeleteParameter',
     ]);
-    expect(inputsOf('DeleteParameter').map((i) => i.Name)).toEqual([
+    expect(firstAttemptInputsOf(fake(), 'DeleteParameter').map((i) => i.Name)).toEqual([
       `/gitlab-ha/demo/bootstrap/${result.outputs.instanceId as string}`,
       '/gitlab-ha/demo/gitaly-token',
       '/gitlab-ha/demo/gitlab-shell-secret',
     ]);
     // AND the snapshot is complete, tagged, and reported as kept
-    const snapshots = [...fake.ec2.snapshots.values()];
+    const snapshots = [...fake().ec2.snapshots.values()];
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]).toMatchObject({
       volumeId,
@@ -777,9 +729,11 @@ describe('storage destroy', () => {
     });
     expect(reporter.withCode('resource.keep').map((e) => e.data?.id)).toEqual([snapshots[0]!.id]);
     // AND only the snapshot is left of the deployment, and state holds nothing of the step
-    expect(fake.taggedResources('demo').map((r) => r.arn)).toEqual([
-      `arn:aws:ec2:eu-west-1::snapshot/${snapshots[0]!.id}`,
-    ]);
+    expect(
+      fake()
+        .taggedResources('demo')
+        .map((r) => r.arn),
+    ).toEqual([`arn:aws:ec2:eu-west-1::snapshot/${snapshots[0]!.id}`]);
     expect(store.snapshot.steps.storage!.resources).toEqual({});
   });
 
@@ -793,7 +747,7 @@ describe('storage destroy', () => {
     await storageStep.destroy(destroy({ skipFinalSnapshots: true }));
 
     // THEN the volume is deleted without a snapshot, with a warning
-    expect(fake.ec2.snapshots.size).toBe(0);
+    expect(fake().ec2.snapshots.size).toBe(0);
     expect(dataVolumes()).toEqual([]);
     expect(reporter.withCode('note').map((e) => [e.level, e.message])).toContainEqual([
       'warn',
@@ -805,14 +759,14 @@ describe('storage destroy', () => {
     // GIVEN a destroy that died right after CreateSnapshot
     const d = await deployment();
     await storageStep.ensure((await run(d)).step);
-    fake.faults.crashAfter({ command: 'CreateSnapshot' });
+    fake().faults.crashAfter({ command: 'CreateSnapshot' });
     await expect(storageStep.destroy((await run(d)).destroy())).rejects.toThrow('simulated crash after');
 
     // WHEN destroy runs again
     await storageStep.destroy((await run(d)).destroy());
 
     // THEN there is one snapshot, and the volume is gone
-    expect(fake.ec2.snapshots.size).toBe(1);
+    expect(fake().ec2.snapshots.size).toBe(1);
     expect(dataVolumes()).toEqual([]);
   });
 
@@ -824,6 +778,6 @@ describe('storage destroy', () => {
     await storageStep.destroy((await run(d)).destroy());
 
     // THEN nothing failed and nothing was asked to go: the absent secrets are looked up, not deleted
-    expect(mutatingCommands()).toEqual([]);
+    expect(mutatingCommands(fake())).toEqual([]);
   });
 });
