@@ -854,6 +854,39 @@ describe('network destroy', () => {
     return index;
   }
 
+  it('resumed after DeleteNatGateway: waits for the gateways still deleting before releasing their IPs', async () => {
+    // GIVEN a network whose NAT gateways a destroy that crashed already asked to delete (still deleting)
+    const d = await deployment();
+    const { ids } = await ensured(d);
+    fake().latency.natGatewayDelete = 10;
+    for (const az of [A, B])
+      await d.aws.ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: ids(`nat/${az}`) }));
+    expect([A, B].map((az) => fake().ec2.natGateway(ids(`nat/${az}`)).state)).toEqual([
+      'deleting',
+      'deleting',
+    ]);
+    fake().resetCalls();
+
+    // WHEN destroy runs again
+    const { destroy, reporter } = await run(d);
+    await networkStep.destroy(destroy());
+
+    // THEN it waited for both gateways to be deleted, released each IP at the first try, and left nothing
+    expect(reporter.withCode('wait.start').map((e) => e.data?.what)).toEqual(
+      expect.arrayContaining([
+        `NAT gateway ${ids(`nat/${A}`)} to be deleted`,
+        `NAT gateway ${ids(`nat/${B}`)} to be deleted`,
+      ]),
+    );
+    expect(
+      fake()
+        .calls()
+        .filter((c) => c.command === 'ReleaseAddress' && c.error),
+    ).toEqual([]);
+    expect(inputsOf(fake(), 'ReleaseAddress')).toHaveLength(2);
+    expect(fake().taggedResources('demo')).toEqual([]);
+  });
+
   it('deletes everything in dependency order, and a second destroy does nothing', async () => {
     // GIVEN a network ensured once
     const d = await deployment();

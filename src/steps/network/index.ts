@@ -39,6 +39,7 @@ import {
   routeTableSpec,
   subnetSpec,
   vpcSpec,
+  waitForDeletingNatGateways,
   waitNatAvailable,
 } from './resources.js';
 import { associationDrift, defaultRouteDrift, ensureAssociation, ensureDefaultRoute } from './routes.js';
@@ -411,6 +412,7 @@ async function destroyNetwork(ctx: DestroyContext): Promise<void> {
   const s = specs(ctx, layout, () => ({}));
   // NAT gateways first (they hold elastic IPs and interfaces in the public subnets), then their IPs.
   await Promise.all(s.nats.map(({ nat }) => destroyResource(ctx, nat)));
+  await waitForDeletingNatGateways(ctx);
   await Promise.all(s.nats.map(({ eip }) => destroyResource(ctx, eip)));
   await Promise.all(
     [s.publicTable, ...s.privateTables.map((x) => x.spec)].map((spec) => destroyResource(ctx, spec)),

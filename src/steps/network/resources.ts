@@ -412,3 +412,31 @@ export function waitNatAvailable(ctx: Ctx, id: string, label: string): Promise<v
     (config) => waitUntilNatGatewayAvailable(config, { NatGatewayIds: [id] }),
   );
 }
+
+/**
+ * NAT gateways of the deployment still in `deleting` (a destroy that was interrupted after
+ * DeleteNatGateway): their elastic IPs and subnet interfaces stay busy until they are gone, so
+ * destroy waits for them before releasing anything.
+ */
+export async function waitForDeletingNatGateways(ctx: Ctx): Promise<void> {
+  const deleting =
+    (
+      await awsCall('finding EC2 NAT gateways being deleted', () =>
+        ctx.aws.ec2.send(
+          new DescribeNatGatewaysCommand({
+            Filter: [...ec2TagFilters(ctx.config.name, ctx.step), { Name: 'state', Values: ['deleting'] }],
+          }),
+        ),
+      )
+    ).NatGateways ?? [];
+  await Promise.all(
+    deleting.map(({ NatGatewayId: id }) =>
+      waitWithSdk(
+        ctx,
+        ctx.aws.ec2,
+        { what: `NAT gateway ${id} to be deleted`, resourceId: id!, maxWaitSeconds: NETWORK_WAITS.natDelete },
+        (config) => waitUntilNatGatewayDeleted(config, { NatGatewayIds: [id!] }),
+      ),
+    ),
+  );
+}
