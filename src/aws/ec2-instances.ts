@@ -3,13 +3,15 @@
  * shutting-down instances stay visible in EC2 for an hour; to the tool they are gone.
  */
 import { DescribeInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import type { Instance, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import type { Instance, RunInstancesCommandInput, _InstanceType } from '@aws-sdk/client-ec2';
+import { encodeUserData } from '../gitlab/cloud-config.js';
 import type { StepContext } from '../engine/step.js';
 import { createWithFreshToken } from './client-token.js';
 import { retryWhileProfilePropagates } from './iam-propagation.js';
 import type { AwsClients } from './clients.js';
 import { awsCall, awsFind } from './errors.js';
 import { ec2TagFilters } from './tags.js';
+import type { Tag } from './tags.js';
 
 export const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped'];
 
@@ -72,4 +74,53 @@ export function launchInstance(
       ),
     (instance) => !LIVE_INSTANCE_STATES.includes(instance.State?.Name ?? ''),
   );
+}
+
+/** Where one of the tool's nodes runs, and as whom. */
+export interface NodePlacement {
+  subnetId: string;
+  securityGroupId: string;
+  instanceProfileArn: string;
+}
+
+export interface NodeLaunch {
+  image: { imageId: string; rootDeviceName: string };
+  instanceType: string;
+  placement: NodePlacement;
+  rootVolumeGb: number;
+  /** The cloud-config document (encoded here, gzipped if large). */
+  userData: string;
+  instanceTags: Tag[];
+  rootVolumeTags: Tag[];
+}
+
+/** The RunInstances request for one of the tool's nodes, without its ClientToken. */
+export function nodeRunInstancesInput(launch: NodeLaunch): Omit<RunInstancesCommandInput, 'ClientToken'> {
+  return {
+    ImageId: launch.image.imageId,
+    InstanceType: launch.instanceType as _InstanceType,
+    MinCount: 1,
+    MaxCount: 1,
+    SubnetId: launch.placement.subnetId,
+    SecurityGroupIds: [launch.placement.securityGroupId],
+    IamInstanceProfile: { Arn: launch.placement.instanceProfileArn },
+    // IMDSv2 only; hop limit 1 keeps the metadata (and the role's credentials) away from containers.
+    MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
+    BlockDeviceMappings: [
+      {
+        DeviceName: launch.image.rootDeviceName,
+        Ebs: {
+          VolumeSize: launch.rootVolumeGb,
+          VolumeType: 'gp3',
+          Encrypted: true,
+          DeleteOnTermination: true,
+        },
+      },
+    ],
+    UserData: encodeUserData(launch.userData),
+    TagSpecifications: [
+      { ResourceType: 'instance', Tags: launch.instanceTags },
+      { ResourceType: 'volume', Tags: launch.rootVolumeTags },
+    ],
+  };
 }

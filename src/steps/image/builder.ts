@@ -14,18 +14,22 @@ import {
   waitUntilInstanceStopped,
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2';
-import type { Instance, RunInstancesCommandInput, _InstanceType } from '@aws-sdk/client-ec2';
+import type { Instance, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
 import { awsCall, awsDelete } from '../../aws/errors.js';
 import type { Tag } from '../../aws/tags.js';
 import { tagValue } from '../../aws/tags.js';
 import type { BaseImage } from '../../aws/ubuntu-ami.js';
 import { waitWithSdk } from '../../aws/wait.js';
-import { findLiveInstance, findLiveInstancesByTags, launchInstance } from '../../aws/ec2-instances.js';
+import {
+  findLiveInstance,
+  findLiveInstancesByTags,
+  launchInstance,
+  nodeRunInstancesInput,
+} from '../../aws/ec2-instances.js';
 import type { Config } from '../../config/schema.js';
 import type { StepContext } from '../../engine/step.js';
 import { bootstrapLogParameterName } from '../../gitlab/bootstrap-protocol.js';
-import { encodeUserData } from '../../gitlab/cloud-config.js';
 import { bootstrapState } from '../node-bootstrap.js';
 import type { CreatableSpec, DeletableSpec } from '../resource.js';
 import type { BuilderPlacement } from './layout.js';
@@ -35,7 +39,6 @@ import type { ImageRecipe } from './recipe.js';
 export type ImageCtx = Pick<StepContext, 'aws' | 'config' | 'events' | 'signal' | 'timing' | 'tags' | 'step'>;
 type Spec<R> = CreatableSpec<R> & DeletableSpec<R>;
 
-/** Instances that still exist; shutting-down and terminated ones are gone for gitlab-ha. */
 export const BUILDER_LABEL = 'image builder';
 
 export function builderInstanceType(config: Config): string {
@@ -56,33 +59,15 @@ export type BuilderRequest = Omit<RunInstancesCommandInput, 'ClientToken'>;
 
 /** The RunInstances request for the builder, without its ClientToken. */
 export function builderRunInstancesInput(input: BuilderLaunchInput): BuilderRequest {
-  return {
-    ImageId: input.image.imageId,
-    InstanceType: builderInstanceType(input.config) as _InstanceType,
-    MinCount: 1,
-    MaxCount: 1,
-    SubnetId: input.placement.subnetId,
-    SecurityGroupIds: [input.placement.securityGroupId],
-    IamInstanceProfile: { Arn: input.placement.instanceProfileArn },
-    // IMDSv2 only; hop limit 1 keeps the metadata (and the role's credentials) away from containers.
-    MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
-    BlockDeviceMappings: [
-      {
-        DeviceName: input.image.rootDeviceName,
-        Ebs: {
-          VolumeSize: input.config.gitlab.rootVolumeGb,
-          VolumeType: 'gp3',
-          Encrypted: true,
-          DeleteOnTermination: true,
-        },
-      },
-    ],
-    UserData: encodeUserData(input.userData),
-    TagSpecifications: [
-      { ResourceType: 'instance', Tags: input.instanceTags },
-      { ResourceType: 'volume', Tags: input.rootVolumeTags },
-    ],
-  };
+  return nodeRunInstancesInput({
+    image: input.image,
+    instanceType: builderInstanceType(input.config),
+    placement: input.placement,
+    rootVolumeGb: input.config.gitlab.rootVolumeGb,
+    userData: input.userData,
+    instanceTags: input.instanceTags,
+    rootVolumeTags: input.rootVolumeTags,
+  });
 }
 
 /**

@@ -12,17 +12,21 @@ import {
   waitUntilInstanceStopped,
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2';
-import type { Instance, RunInstancesCommandInput, _InstanceType } from '@aws-sdk/client-ec2';
+import type { Instance, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
 import { awsCall, awsDelete } from '../../aws/errors.js';
 import type { Tag } from '../../aws/tags.js';
 import type { BaseImage } from '../../aws/ubuntu-ami.js';
 import { describeBaseImageChoice } from '../../aws/ubuntu-ami.js';
 import { waitWithSdk } from '../../aws/wait.js';
-import { findLiveInstance, findLiveInstancesByTags, launchInstance } from '../../aws/ec2-instances.js';
+import {
+  findLiveInstance,
+  findLiveInstancesByTags,
+  launchInstance,
+  nodeRunInstancesInput,
+} from '../../aws/ec2-instances.js';
 import type { Config } from '../../config/schema.js';
 import { bootstrapLogParameterName } from '../../gitlab/bootstrap-protocol.js';
-import { encodeUserData } from '../../gitlab/cloud-config.js';
 import { renderStorageCloudInit, storageNodeInput } from '../../gitlab/storage-node.js';
 import type { CreatableSpec, DeletableSpec } from '../resource.js';
 import type { StoragePlacement } from './layout.js';
@@ -37,7 +41,6 @@ import type { StorageCtx } from './volume.js';
 
 type Spec<R> = CreatableSpec<R> & DeletableSpec<R>;
 
-/** Instances that still exist; shutting-down and terminated ones are gone for gitlab-ha. */
 const LABEL = 'storage node';
 /** The config field that overrides the Ubuntu lookup for this node. */
 export const BASE_AMI_CONFIG_PATH = 'storage.baseAmi';
@@ -71,36 +74,16 @@ export function storageRunInstancesInput(
   input: StorageLaunchInput,
 ): Omit<RunInstancesCommandInput, 'ClientToken'> {
   const userData = storageUserData(input.config, input.dataVolumeId);
-  return {
-    ImageId: input.image.imageId,
-    InstanceType: input.config.storage.instanceType as _InstanceType,
-    MinCount: 1,
-    MaxCount: 1,
-    SubnetId: input.placement.subnetId,
-    SecurityGroupIds: [input.placement.securityGroupId],
-    IamInstanceProfile: { Arn: input.placement.instanceProfileArn },
-    // IMDSv2 only; hop limit 1 keeps the metadata (and the role's credentials) away from containers.
-    MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
-    BlockDeviceMappings: [
-      {
-        DeviceName: input.image.rootDeviceName,
-        Ebs: {
-          VolumeSize: STORAGE_ROOT_VOLUME_GB,
-          VolumeType: 'gp3',
-          Encrypted: true,
-          DeleteOnTermination: true,
-        },
-      },
-    ],
-    UserData: encodeUserData(userData.document),
-    TagSpecifications: [
-      {
-        ResourceType: 'instance',
-        Tags: [...input.instanceTags, { Key: USER_DATA_HASH_TAG, Value: userData.sha256 }],
-      },
-      { ResourceType: 'volume', Tags: input.rootVolumeTags },
-    ],
-  };
+  return nodeRunInstancesInput({
+    image: input.image,
+    instanceType: input.config.storage.instanceType,
+    placement: input.placement,
+    rootVolumeGb: STORAGE_ROOT_VOLUME_GB,
+    userData: userData.document,
+    // The hash lets status tell a node set up from other settings.
+    instanceTags: [...input.instanceTags, { Key: USER_DATA_HASH_TAG, Value: userData.sha256 }],
+    rootVolumeTags: input.rootVolumeTags,
+  });
 }
 
 /**
